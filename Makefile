@@ -1,0 +1,32 @@
+# Parallax: `make demo` runs the bundled example, `make test` runs the tests.
+# Both create .venv (Python 3.11+) and install everything first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench lab install clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)   ## set up .venv
+
+demo: $(STAMP)      ## run the bundled example story end to end (offline)
+	$(BIN)/parallax example drone-claim
+
+test: $(STAMP)      ## run the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/demo_timing.py
+
+lab: $(STAMP)       ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+clean:              ## remove the venv and caches (never outputs/)
+	rm -rf $(VENV) .pytest_cache build lib/*.egg-info

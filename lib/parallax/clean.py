@@ -1,0 +1,146 @@
+"""Clean-up that extractors do not do: repeated bodies, pull quotes and page furniture.
+
+All functions are pure: paragraphs in, paragraphs out, plus a count of what
+was removed so the caller can warn about it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from .segment import split_sentences, unglue
+
+MAX_FURNITURE_WORDS = 40   # longer paragraphs are never dropped as furniture
+MIN_RUN = 2                # consecutive repeated sentences that count as a repeated block
+MIN_REPEAT_WORDS = 6       # a lone repeated sentence must be at least this long to be dropped
+PULL_QUOTE_WORDS = 40      # a pull quote is at most this long...
+PULL_QUOTE_OVERLAP = 0.8   # ...and this share of its word trigrams stand in a longer paragraph
+
+
+@lru_cache(maxsize=8)
+def patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """The regular expressions in ``parallax/data/<name>.txt`` (comments and blanks skipped)."""
+    text = resources.files("parallax").joinpath("data", f"{name}.txt").read_text(encoding="utf-8")
+    return tuple(
+        re.compile(line.strip(), re.IGNORECASE)
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def is_furniture(paragraph: str) -> bool:
+    """True for a short paragraph that is a comment form, share bar, newsletter box, cookie notice..."""
+    words = paragraph.split()
+    if len(words) > MAX_FURNITURE_WORDS:
+        return False
+    text = " ".join(words)
+    return any(p.search(text) for p in patterns("boilerplate"))
+
+
+def drop_furniture(paras: list[str]) -> tuple[list[str], int]:
+    """Paragraphs without page furniture, and how many were dropped."""
+    kept = [p for p in paras if not is_furniture(p)]
+    return kept, len(paras) - len(kept)
+
+
+def drop_repeats(paras: list[str], lang: str = "en") -> tuple[list[str], int]:
+    """Keep once what the page repeats; return the paragraphs and the number of sentences removed.
+
+    1. A block of ``MIN_RUN`` or more consecutive sentences that already appeared,
+       in the same order, is removed (a CMS that prints the body twice, even when
+       the copies are glued together mid-paragraph).
+    2. A short paragraph whose words stand in a longer paragraph (a pull quote,
+       a repeated standfirst) is removed.
+    3. Any other sentence of ``MIN_REPEAT_WORDS`` or more words that already
+       appeared is removed; the first occurrence stays.
+    """
+    paras = [unglue(p) for p in paras]
+    units = [(i, para[s:e]) for i, para in enumerate(paras) for s, e in split_sentences(para, lang)]
+    keys = [_norm(text) for _, text in units]
+    drop = _repeated_runs(keys)
+    kept_units = [(i, text) for n, (i, text) in enumerate(units) if n not in drop]
+    rebuilt = _rebuild(kept_units)
+    removed = len(drop)
+
+    rebuilt, pulled = _drop_pull_quotes(rebuilt)
+    removed += pulled
+
+    seen: set[str] = set()
+    final_units: list[tuple[int, str]] = []
+    for i, para in enumerate(rebuilt):
+        for s, e in split_sentences(para, lang):
+            text = para[s:e]
+            key = _norm(text)
+            if key in seen and len(key.split()) >= MIN_REPEAT_WORDS:
+                removed += 1
+                continue
+            seen.add(key)
+            final_units.append((i, text))
+    return _rebuild(final_units), removed
+
+
+def _repeated_runs(keys: list[str]) -> set[int]:
+    """Indices of sentences inside runs that repeat an earlier run of sentences."""
+    first: dict[str, list[int]] = {}
+    for n, key in enumerate(keys):
+        first.setdefault(key, []).append(n)
+    drop: set[int] = set()
+    n = 0
+    while n < len(keys):
+        best = 0
+        for m in first.get(keys[n], []):
+            if m >= n:
+                break
+            length = 0
+            while n + length < len(keys) and m + length < n and keys[m + length] == keys[n + length]:
+                length += 1
+            best = max(best, length)
+        if best >= MIN_RUN and any(len(k.split()) >= 3 for k in keys[n:n + best]):
+            drop.update(range(n, n + best))
+            n += best
+        else:
+            n += 1
+    return drop
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = _norm(text).split()
+    return {tuple(words[i:i + 3]) for i in range(max(0, len(words) - 2))}
+
+
+def _drop_pull_quotes(paras: list[str]) -> tuple[list[str], int]:
+    grams = [_trigrams(p) for p in paras]
+    kept, removed = [], 0
+    for i, para in enumerate(paras):
+        words = len(para.split())
+        mine = grams[i]
+        is_pull = (
+            3 <= words <= PULL_QUOTE_WORDS and mine and any(
+                j != i and len(paras[j].split()) > words * 1.5
+                and len(mine & grams[j]) >= PULL_QUOTE_OVERLAP * len(mine)
+                for j in range(len(paras))
+            )
+        )
+        if is_pull:
+            removed += 1
+        else:
+            kept.append(para)
+    return kept, removed
+
+
+def _rebuild(units: list[tuple[int, str]]) -> list[str]:
+    out: list[str] = []
+    last = None
+    for index, text in units:
+        if index == last:
+            out[-1] += " " + text
+        else:
+            out.append(text)
+            last = index
+    return out

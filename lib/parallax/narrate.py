@@ -1,0 +1,87 @@
+"""Plain-language readings of tables and charts, as Markdown for the report."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .extract import Article
+
+
+def _names(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def outlets_reading(articles: list[Article]) -> str:
+    """What the outlets table says: who came through, who failed, what to check."""
+    ok = [a for a in articles if a.ok]
+    failed = [a for a in articles if not a.ok]
+    lines = [f"**{len(ok)} of {len(articles)} outlets** were read and extracted."]
+    if ok:
+        longest = max(ok, key=lambda a: a.words)
+        shortest = min(ok, key=lambda a: a.words)
+        if longest is not shortest:
+            lines.append(f"The longest version is **{longest.name}** ({longest.words:,} words), "
+                         f"the shortest **{shortest.name}** ({shortest.words:,} words).")
+    for a in failed:
+        lines.append(f"- **{a.name} failed**: {a.error}")
+    warned = [a for a in ok if a.warnings]
+    if warned:
+        lines.append("Extraction warnings (check these pages by eye before citing numbers):")
+        lines += [f"- **{a.name}**: {'; '.join(a.warnings)}" for a in warned]
+    return "\n\n".join(lines[:2]) + ("\n\n" + "\n".join(lines[2:]) if len(lines) > 2 else "")
+
+
+def readability_reading(tidy: pd.DataFrame, order: list[str]) -> str:
+    """Which version is easiest and hardest to read, and what the numbers cannot say."""
+    if tidy.empty:
+        return "No outlet has text, so there is nothing to compare."
+    lines = []
+    fre = tidy[(tidy.measure == "flesch_reading_ease") & tidy.value.notna()]
+    en = fre[fre.language.str.startswith("en")]
+    if len(en) >= 2:
+        easy, hard = en.loc[en.value.idxmax()], en.loc[en.value.idxmin()]
+        lines.append(f"Among the English versions, **{easy['name']}** is the easiest to read "
+                     f"(Flesch reading ease {easy.value:.0f}) and **{hard['name']}** the hardest ({hard.value:.0f}). "
+                     "A gap of 10 points is about one school grade.")
+    grade = tidy[(tidy.measure == "consensus_grade") & tidy.value.notna()]
+    if len(grade):
+        parts = [f"{r['name']} {r.value:.0f}" for _, r in grade.set_index("name").loc[[n for n in order if n in set(grade.name)]].reset_index().iterrows()]
+        lines.append("textstat's consensus US school grade: " + ", ".join(parts) + ".")
+    wps = tidy[tidy.measure == "words_per_sentence"].dropna(subset=["value"])
+    if len(wps) >= 2:
+        long_, short = wps.loc[wps.value.idxmax()], wps.loc[wps.value.idxmin()]
+        lines.append(f"Sentences are longest at **{long_['name']}** ({long_.value:.1f} words on average) "
+                     f"and shortest at **{short['name']}** ({short.value:.1f}).")
+    other = sorted(set(tidy.loc[~tidy.language.str.startswith("en"), "name"]))
+    if other:
+        lines.append(f"{_names(other)} {'is' if len(other) == 1 else 'are'} not in English: the English grade formulas "
+                     "show NA there, and Flesch reading ease uses that language's own constants, so compare "
+                     "those scores only within a language. LIX works across languages.")
+    lines.append("Readability formulas count sentence and word length only: they cannot tell whether a text is "
+                 "clear, fair or accurate.")
+    return "\n\n".join(lines)
+
+
+def chart_reading(name: str, tidy: pd.DataFrame, articles: list[Article]) -> str:
+    """One or two sentences on how to read a chart."""
+    if name == "reading_ease":
+        return ("Longer bars are easier to read. The shaded bands name the usual ranges; most news writing "
+                "sits between 30 and 60.")
+    if name == "grade_levels":
+        return ("Each group is one formula; each colour is an outlet. The formulas disagree by a grade or two; "
+                "look at whether outlets keep the same order across formulas.")
+    if name == "sentence_lengths":
+        spread = {a.name: a for a in articles if a.ok}
+        if not spread:
+            return ""
+        sd = tidy[tidy.measure == "sentence_length_sd"].dropna(subset=["value"])
+        extra = ""
+        if len(sd) >= 2:
+            top = sd.loc[sd.value.idxmax()]
+            extra = f" **{top['name']}** varies its sentence length the most (SD {top.value:.1f} words)."
+        return "A wide box means the outlet mixes short and long sentences; dots far right are very long sentences." + extra
+    if name == "article_length":
+        return "Length alone says little, but a much shorter version often leaves things out: see which claims it carries."
+    return ""

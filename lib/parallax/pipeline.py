@@ -1,0 +1,98 @@
+"""The stages a report runs, in order; the notebook calls these and shows what they return.
+
+Each stage takes plain data and returns plain data; the ``run`` argument is
+only used to time the stage and to write its tables and charts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import charts as charts_mod
+from . import tables
+from .errors import ExtractionError
+from .examples import example_spec
+from .extract import Article, extract_snapshot, failed
+from .fetch import FetchSettings, SnapshotCache
+from .runs import Run, collect_snapshots, find_out_dir, new_run_folder, record
+from .spec import load_spec
+
+
+def open_run(spec: str = "", run_dir: str = "", offline: bool = False, cache_dir: str = "",
+             out_dir: str = "") -> Run:
+    """Load the spec (the bundled example when empty), open the run folder and get every page.
+
+    ``run_dir`` empty: a new folder under ``out_dir`` (default: the project's outputs/).
+    """
+    story = load_spec(spec or example_spec())
+    folder = Path(run_dir) if run_dir else new_run_folder(Path(out_dir) if out_dir else find_out_dir(), story.story)
+    folder.mkdir(parents=True, exist_ok=True)
+    run = Run(story=story, folder=folder, offline=offline,
+              parameters={"spec": str(story.path), "run_dir": str(folder), "offline": offline})
+    cache = SnapshotCache(Path(cache_dir) / "snapshots") if cache_dir else SnapshotCache()
+    collect_snapshots(run, cache, FetchSettings())
+    return run
+
+
+def extract_articles(run: Run) -> list[Article]:
+    """Every outlet's article in spec order; an outlet that failed is a row with status 'failed'."""
+    articles = []
+    with run.stage("extract"):
+        for outlet in run.story.outlets:
+            if outlet.key in run.errors:
+                articles.append(failed(outlet.key, outlet.name, outlet.source, run.errors[outlet.key]))
+                continue
+            try:
+                articles.append(extract_snapshot(run.snapshots[outlet.key], outlet.key, outlet.name,
+                                                 outlet.language, run.story.language))
+            except ExtractionError as exc:
+                run.errors[outlet.key] = str(exc)
+                articles.append(failed(outlet.key, outlet.name, outlet.source, str(exc)))
+        tables.write_table(run.folder, "articles", tables.articles_frame(articles))
+    return articles
+
+
+def outlets_overview(articles: list[Article]) -> pd.DataFrame:
+    """The outlets table of the report: what was read, from where, with warnings and errors."""
+    frame = tables.articles_frame(articles)
+    frame["published"] = frame["published"].str.slice(0, 16).str.replace("T", " ")
+    return frame[["name", "status", "title", "authors", "published", "language", "words", "extractor",
+                  "warnings", "error"]].set_index("name")
+
+
+def readability(run: Run, articles: list[Article]) -> pd.DataFrame:
+    """readability.csv (tidy) for the outlets that have text."""
+    with run.stage("analysis"):
+        tidy = tables.readability_frame(articles)
+        tables.write_table(run.folder, "readability", tidy)
+    return tidy
+
+
+def outlet_order(run: Run) -> list[str]:
+    """Outlet names in spec order (the order of every chart)."""
+    return [o.name for o in run.story.outlets]
+
+
+def make_charts(run: Run, articles: list[Article], tidy: pd.DataFrame) -> dict[str, Figure]:
+    """Every chart in ``charts.CHARTS``, saved as PNG and SVG; returned by name."""
+    order = outlet_order(run)
+    colors = charts_mod.outlet_colors(order)
+    inputs = {"reading_ease": tidy, "grade_levels": tidy, "sentence_lengths": articles, "article_length": articles}
+    figures = {}
+    with run.stage("charts"):
+        for name, maker in charts_mod.CHARTS.items():
+            figures[name] = maker(inputs[name], order, colors)
+            charts_mod.save_chart(figures[name], run.folder, name)
+    return figures
+
+
+def finish(run: Run, articles: list[Article]) -> Path:
+    """Write the codebook and run.json; return the run folder."""
+    tables.write_codebook(run.folder)
+    outlets = [{"outlet": a.outlet, "name": a.name, "source": a.source, "status": a.status,
+                "error": a.error, "warnings": a.warnings, "words": a.words if a.ok else 0} for a in articles]
+    record(run, outlets)
+    return run.folder

@@ -1,0 +1,81 @@
+"""Paragraphs and sentences.
+
+Sentences come from pysbd (rule-based Golden Rules segmentation), which keeps
+"U.S.", "Dec. 28", "Mr.", decimals, quotes and dashes inside a sentence. A
+sentence keeps its paragraph, its position in the article and its character
+offsets in the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+from pysbd.languages import LANGUAGE_CODES
+
+# Two sentences glued by a broken page: "...battlefield claims.Russian Foreign Minister..."
+_GLUED = re.compile(r"(?<=[a-z\u00e0-\u024f\u0430-\u044f]{2}[.!?])([\"”’»]?)(?=[A-Z\u00c0-\u024f\u0410-\u042f][a-z\u00e0-\u024f\u0430-\u044f])")
+
+
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text: runs of letters or digits, with inner hyphens and apostrophes."""
+    return WORD.findall(text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article."""
+
+    text: str        # verbatim, without surrounding white space
+    paragraph: int   # index of its paragraph (0 = first)
+    position: int    # index of the sentence in the article (0 = lede)
+    start: int       # character offsets in the paragraph
+    end: int
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs on blank lines; white space inside a paragraph is folded."""
+    parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    return [re.sub(r"\s+", " ", p).strip() for p in parts if p.strip()]
+
+
+def unglue(paragraph: str) -> str:
+    """Put a space between two sentences a page glued together ("claims.Russian")."""
+    return _GLUED.sub(r"\1 ", paragraph)
+
+
+@lru_cache(maxsize=32)
+def _segmenter(lang: str) -> pysbd.Segmenter:
+    root = lang.split("_")[0].split("-")[0].lower()
+    return pysbd.Segmenter(language=root if root in LANGUAGE_CODES else "en", clean=False, char_span=False)
+
+
+def split_sentences(paragraph: str, lang: str = "en") -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences of one paragraph."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter(lang).segment(paragraph):
+        piece = piece.strip()
+        if not piece:
+            continue
+        start = paragraph.find(piece, cursor)
+        if start < 0:  # pysbd changed the text; fall back to the cursor
+            start = cursor
+        end = start + len(piece)
+        spans.append((start, end))
+        cursor = end
+    return spans
+
+
+def sentences(paras: list[str], lang: str = "en") -> list[Sentence]:
+    """The sentences of an article given as paragraphs, in order."""
+    out: list[Sentence] = []
+    for p_index, para in enumerate(paras):
+        for start, end in split_sentences(para, lang):
+            out.append(Sentence(para[start:end], p_index, len(out), start, end))
+    return out

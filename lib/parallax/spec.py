@@ -1,0 +1,193 @@
+"""The story spec: a YAML file naming a story and the outlets' versions of it.
+
+``load_spec`` validates everything before any work starts and raises one
+:class:`~parallax.errors.SpecError` naming the field and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from .errors import SpecError
+
+STORY_ID = re.compile(r"^[a-z0-9-]+$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
+PAGE_SUFFIXES = (".html", ".htm", ".txt")
+STORY_FIELDS = {"story", "title", "language", "outlets"}
+OUTLET_FIELDS = {"name", "key", "url", "file", "language"}
+REQUIRED_STORY_FIELDS = ("story", "outlets")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """One outlet's version of the story: a URL to fetch or a saved page."""
+
+    key: str
+    name: str
+    url: str | None = None
+    file: Path | None = None
+    language: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The URL, or the saved page's path, as a string."""
+        return self.url if self.url else str(self.file)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A validated story spec."""
+
+    story: str
+    title: str
+    outlets: tuple[Outlet, ...]
+    language: str | None = None
+    path: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def outlet(self, key: str) -> Outlet:
+        """The outlet with this key."""
+        for outlet in self.outlets:
+            if outlet.key == key:
+                return outlet
+        raise KeyError(key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable form (for run.json)."""
+        data = asdict(self)
+        data["path"] = str(self.path) if self.path else None
+        data["outlets"] = [
+            {**asdict(o), "file": str(o.file) if o.file else None} for o in self.outlets
+        ]
+        return data
+
+
+def slugify(name: str) -> str:
+    """An outlet key derived from its name: ``"The Kyiv Herald"`` -> ``"the-kyiv-herald"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def load_spec(path: str | Path) -> Story:
+    """Read and validate a story spec file.
+
+    Raises:
+        SpecError: the file is missing, is not YAML, or a field is wrong.
+    """
+    path = Path(path)
+    label = str(path)
+    if not path.is_file():
+        raise SpecError(label, "file", "no such spec file", "check the path (specs are YAML files)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(label, "file", "not UTF-8 text", "save the spec as UTF-8") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f"line {where.line + 1}" if where else "YAML"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SpecError(label, line, f"not valid YAML ({problem})", "fix the YAML syntax there") from None
+    return parse_spec(data, base_dir=path.parent, label=label, path=path.resolve())
+
+
+def parse_spec(data: Any, base_dir: Path, label: str = "spec", path: Path | None = None) -> Story:
+    """Validate spec data already loaded from YAML; file paths resolve against ``base_dir``."""
+    if not isinstance(data, dict):
+        raise SpecError(label, "(top level)", "not a mapping", "start with 'story:', 'title:' and 'outlets:'")
+    _no_unknown(label, "(top level)", data, STORY_FIELDS)
+    for name in REQUIRED_STORY_FIELDS:
+        if data.get(name) in (None, ""):
+            raise SpecError(label, name, "missing", f"add '{name}:' ({_HINTS[name]})")
+    story_id = data["story"]
+    if not isinstance(story_id, str) or not STORY_ID.match(story_id):
+        raise SpecError(
+            label, "story", f"{story_id!r} is not a valid id",
+            "use only lowercase letters, digits and '-', e.g. 'drone-claim'",
+        )
+    title = data.get("title") or story_id
+    if not isinstance(title, str):
+        raise SpecError(label, "title", "not text", "write the story's title as plain text")
+    language = _language(label, "language", data.get("language"))
+    outlets_data = data["outlets"]
+    if not isinstance(outlets_data, list):
+        raise SpecError(label, "outlets", "not a list", "list outlets as '- name: ...' entries")
+    if len(outlets_data) < 2:
+        raise SpecError(
+            label, "outlets", f"{len(outlets_data)} outlet(s)",
+            "list at least two outlets: Parallax compares versions of a story",
+        )
+    outlets = [_outlet(label, i, item, base_dir) for i, item in enumerate(outlets_data)]
+    seen: dict[str, int] = {}
+    for i, outlet in enumerate(outlets):
+        if outlet.key in seen:
+            raise SpecError(
+                label, f"outlets[{i}].key", f"key {outlet.key!r} is also used by outlets[{seen[outlet.key]}]",
+                "give one of them a distinct 'key:' or name",
+            )
+        seen[outlet.key] = i
+    return Story(story=story_id, title=title, outlets=tuple(outlets), language=language, path=path)
+
+
+_HINTS = {
+    "story": "an id of lowercase letters, digits and '-', used in paths",
+    "outlets": "a list of at least two outlets, each with 'name:' and 'url:' or 'file:'",
+    "name": "the outlet's name as shown in charts",
+}
+
+
+def _no_unknown(label: str, where: str, data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(map(str, data)) - allowed)
+    if unknown:
+        raise SpecError(
+            label, f"{where}.{unknown[0]}" if where != "(top level)" else unknown[0],
+            "unknown field", f"remove it or use one of: {', '.join(sorted(allowed))}",
+        )
+
+
+def _language(label: str, field_name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not LANGUAGE.match(value):
+        raise SpecError(label, field_name, f"{value!r} is not a language code", "use an ISO 639-1 code such as 'en' or 'es'")
+    return value.replace("-", "_")
+
+
+def _outlet(label: str, index: int, item: Any, base_dir: Path) -> Outlet:
+    where = f"outlets[{index}]"
+    if not isinstance(item, dict):
+        raise SpecError(label, where, "not a mapping", "write each outlet as 'name:' plus 'url:' or 'file:'")
+    _no_unknown(label, where, item, OUTLET_FIELDS)
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SpecError(label, f"{where}.name", "missing", "add 'name:' (the outlet's name as shown in charts)")
+    name = name.strip()
+    key = item.get("key")
+    if key is None:
+        key = slugify(name)
+        if not key:
+            raise SpecError(label, f"{where}.name", f"no key can be derived from {name!r}", "add 'key:' of lowercase letters, digits and '-'")
+    elif not isinstance(key, str) or not STORY_ID.match(key):
+        raise SpecError(label, f"{where}.key", f"{key!r} is not a valid key", "use only lowercase letters, digits and '-'")
+    url, file = item.get("url"), item.get("file")
+    if (url is None) == (file is None):
+        problem = "has both 'url' and 'file'" if url is not None else "has neither 'url' nor 'file'"
+        raise SpecError(label, where, f"{name} {problem}", "give exactly one: 'url:' to fetch or 'file:' for a saved page")
+    language = _language(label, f"{where}.language", item.get("language"))
+    if url is not None:
+        parsed = urlparse(str(url))
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise SpecError(label, f"{where}.url", f"{url!r} is not an http(s) URL", "write the full address, starting with https://")
+        return Outlet(key=key, name=name, url=str(url), language=language)
+    path = Path(str(file)).expanduser()
+    if not path.is_absolute():
+        path = (base_dir / path).resolve()
+    if path.suffix.lower() not in PAGE_SUFFIXES:
+        raise SpecError(label, f"{where}.file", f"{file!r} is not a saved page", "use a .html, .htm or .txt file")
+    if not path.is_file():
+        raise SpecError(label, f"{where}.file", f"{file!r} does not exist (looked for {path})", "fix the path; it is relative to the spec file")
+    return Outlet(key=key, name=name, file=path, language=language)

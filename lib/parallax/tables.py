@@ -1,0 +1,97 @@
+"""Tidy tables and their codebook, and the writer that puts them in a run folder.
+
+Every column of every table Parallax writes is described in ``CODEBOOK``;
+``tables/codebook.csv`` lists those of the tables a run wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .extract import Article
+from .readability import MEASURES, STAT_DESCRIPTIONS, readability
+
+ARTICLE_COLUMNS = ["outlet", "name", "source", "status", "error", "title", "authors", "published",
+                   "language", "words", "extractor", "warnings", "text"]
+
+CODEBOOK: dict[str, dict[str, str]] = {
+    "articles": {
+        "outlet": "outlet key (from the spec, or derived from the name)",
+        "name": "outlet name as shown in charts",
+        "source": "URL or saved file the spec names",
+        "status": "'ok', or 'failed' when the page could not be fetched or had no article text",
+        "error": "why the outlet failed, and what to do (empty when ok)",
+        "title": "headline, from the page's metadata or the extractor",
+        "authors": "bylines, separated by '; '",
+        "published": "publication date-time, ISO 8601 (empty when the page does not say)",
+        "language": "ISO 639-1 language used for sentence splitting and readability",
+        "words": "words in the extracted body",
+        "extractor": "extractor whose body text was used (trafilatura, newspaper4k, plain-text)",
+        "warnings": "extraction warnings separated by '; ' (code: explanation); codes: repeated, furniture, short, paywall, not-article, fallback, language",
+        "text": "extracted body text, paragraphs separated by a blank line",
+    },
+    "readability": {
+        "outlet": "outlet key",
+        "name": "outlet name",
+        "language": "language the measure was computed for",
+        "measure": "statistic or formula (see the rows for readability.csv measure=...)",
+        "value": "its value; empty (NA) when the formula does not apply to the language",
+        "note": "why the value is NA, if it is",
+    },
+}
+
+
+def articles_frame(articles: Iterable[Article]) -> pd.DataFrame:
+    """articles.csv: one row per outlet, in spec order."""
+    return pd.DataFrame([a.row() for a in articles], columns=ARTICLE_COLUMNS)
+
+
+def readability_frame(articles: Iterable[Article]) -> pd.DataFrame:
+    """readability.csv, tidy: one row per (outlet, measure); failed outlets are left out."""
+    rows = []
+    for article in articles:
+        if not article.ok:
+            continue
+        for row in readability(article.text, article.language):
+            rows.append({"outlet": article.outlet, "name": article.name, "language": article.language, **row})
+    return pd.DataFrame(rows, columns=["outlet", "name", "language", "measure", "value", "note"])
+
+
+def readability_wide(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Outlets as rows, measures as columns (labels as headers), for reading."""
+    if tidy.empty:
+        return pd.DataFrame()
+    wide = tidy.pivot_table(index="name", columns="measure", values="value", aggfunc="first", sort=False, dropna=False)
+    labels = {**{k: v[0] for k, v in STAT_DESCRIPTIONS.items()}, **{m.name: m.label for m in MEASURES}}
+    order = [c for c in labels if c in wide.columns]
+    return wide[order].rename(columns=labels).rename_axis(index="outlet", columns=None)
+
+
+def codebook_frame(tables: Iterable[str]) -> pd.DataFrame:
+    """The codebook rows for the given tables, plus one row per readability measure."""
+    rows = [{"table": t, "column": c, "description": d} for t in tables for c, d in CODEBOOK.get(t, {}).items()]
+    if "readability" in tables:
+        for key, (label, desc) in STAT_DESCRIPTIONS.items():
+            rows.append({"table": "readability", "column": f"measure={key}", "description": f"{label}: {desc}"})
+        for m in MEASURES:
+            langs = ", ".join(sorted(m.languages)) if m.languages else "any language"
+            rows.append({"table": "readability", "column": f"measure={m.name}",
+                         "description": f"{m.label}: {m.description} (applies to: {langs})"})
+    return pd.DataFrame(rows, columns=["table", "column", "description"])
+
+
+def write_table(folder: Path, name: str, frame: pd.DataFrame) -> Path:
+    """Write ``tables/<name>.csv`` (UTF-8, no index) and return its path."""
+    path = Path(folder) / "tables" / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def write_codebook(folder: Path) -> Path:
+    """Write ``tables/codebook.csv`` for the tables present in the run folder."""
+    present = sorted(p.stem for p in (Path(folder) / "tables").glob("*.csv") if p.stem != "codebook")
+    return write_table(folder, "codebook", codebook_frame(present))
