@@ -25,7 +25,8 @@ from .snapshot import Snapshot
 log = logging.getLogger(__name__)
 
 MIN_USEFUL_WORDS = 60   # below this, the next extractor is tried
-SHORT_WORDS = 150       # below this, the article gets a "short" warning
+SHORT_WORDS = 100       # below this, the article gets a "short" warning
+MIN_ARTICLE_WORDS = 25  # below this, there is no article on the page
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 
 
@@ -93,7 +94,11 @@ def failed(outlet: str, name: str, source: str, error: str) -> Article:
 def _trafilatura(html: str, url: str | None) -> Extracted:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=True)
+    doc = trafilatura.bare_extraction(
+        html, url=url, include_comments=False, with_metadata=True,
+        # only dates the page states; an extensive search turns "© 2025" into 2025-01-01
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     if doc is None:
         return Extracted()
     authors = [a.strip() for a in re.split(r";|\band\b", doc.author or "") if a.strip()]
@@ -279,9 +284,10 @@ def extract_snapshot(
     else:
         article = extract_html(text, snapshot.final_url or None, language, default_language)
     article.outlet, article.name, article.source = outlet, name, snapshot.source
-    if not article.paragraphs:
+    if article.words < MIN_ARTICLE_WORDS:
+        found = f"only {article.words} words of text" if article.paragraphs else "no text"
         raise ExtractionError(
-            outlet, snapshot.source, "no article text found on the page",
+            outlet, snapshot.source, f"no article on the page ({found})",
             "check that the page holds the article (not a cookie wall or a login page); save it from a browser and use 'file:'",
         )
     return article

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
@@ -19,11 +20,12 @@ from pysbd.languages import LANGUAGE_CODES
 _GLUED = re.compile(r"(?<=[a-z\u00e0-\u024f\u0430-\u044f]{2}[.!?])([\"”’»]?)(?=[A-Z\u00c0-\u024f\u0410-\u042f][a-z\u00e0-\u024f\u0430-\u044f])")
 
 
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-'’]\w+)*")
 
 
 def words(text: str) -> list[str]:
-    """The words of a text: runs of letters or digits, with inner hyphens and apostrophes."""
+    """The words of a text: runs of letters or digits, with inner hyphens and apostrophes;
+    an initialism with dots ("U.S.") is one word."""
     return WORD.findall(text)
 
 
@@ -49,6 +51,32 @@ def unglue(paragraph: str) -> str:
     return _GLUED.sub(r"\1 ", paragraph)
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+    """(titles, months) from data/abbreviations.txt: words after which no sentence ends."""
+    titles, months = set(), set()
+    text = resources.files("parallax").joinpath("data", "abbreviations.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip().lower()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("month:"):
+            months.add(line.split(":", 1)[1].strip())
+        else:
+            titles.add(line)
+    return frozenset(titles), frozenset(months)
+
+
+def _binds(piece: str, following: str) -> bool:
+    """True when ``piece`` ends in an abbreviation that cannot end a sentence before ``following``."""
+    match = re.search(r"(?:^|[\s(“\"'])([^\W\d_]+)\.$", piece)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    titles, months = _abbreviations()
+    return word in titles or (word in months and following[:1].isdigit())
+
+
 @lru_cache(maxsize=32)
 def _segmenter(lang: str) -> pysbd.Segmenter:
     root = lang.split("_")[0].split("-")[0].lower()
@@ -67,7 +95,10 @@ def split_sentences(paragraph: str, lang: str = "en") -> list[tuple[int, int]]:
         if start < 0:  # pysbd changed the text; fall back to the cursor
             start = cursor
         end = start + len(piece)
-        spans.append((start, end))
+        if spans and _binds(paragraph[spans[-1][0]:spans[-1][1]], piece):
+            spans[-1] = (spans[-1][0], end)  # pysbd split after "Sr." or "Dec." in "Dec. 28"
+        else:
+            spans.append((start, end))
         cursor = end
     return spans
 

@@ -1,0 +1,40 @@
+"""Shared fixtures: paths, the bundled examples, and a subprocess environment without network."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NETGUARD = Path(__file__).parent / "netguard"
+
+
+@pytest.fixture
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for a subprocess that may not reach the network (attempts are logged).
+
+    NLTK_DATA points at an empty folder, so data a developer downloaded earlier cannot hide a
+    run-time download; the snapshot cache and run outputs live in tmp_path.
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(NETGUARD), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PARALLAX_NETGUARD_LOG"] = str(tmp_path / "network-attempts.log")
+    env["NLTK_DATA"] = str(tmp_path / "nltk_data")
+    env["PARALLAX_CACHE_DIR"] = str(tmp_path / "cache")
+    env["HOME"] = str(tmp_path / "home")
+    env["XDG_CACHE_HOME"] = str(tmp_path / "home" / ".cache")
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    (tmp_path / "home").mkdir(exist_ok=True)
+    return env
+
+
+def network_attempts(env: dict[str, str]) -> str:
+    """What the guarded subprocess tried to reach (empty when nothing)."""
+    path = Path(env["PARALLAX_NETGUARD_LOG"])
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+PY = sys.executable

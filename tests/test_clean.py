@@ -1,0 +1,102 @@
+"""Clean-up: a repeated body is kept once, pull quotes and page furniture are dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parallax.clean import drop_furniture, drop_repeats, is_furniture
+from parallax.segment import paragraphs
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "drone-claim-seed.txt"
+
+BODY = [
+    "The council met on Tuesday to discuss the budget for the coming year.",
+    "Members argued for three hours about the new clinic and its running costs.",
+    "In the end the vote was five to two in favour of keeping the clinic open.",
+]
+
+
+def test_body_printed_twice_is_kept_once() -> None:
+    kept, removed = drop_repeats(BODY + BODY)
+    assert kept == BODY
+    assert removed == 3
+
+
+def test_body_repeated_and_glued_mid_paragraph_is_kept_once() -> None:
+    glued = BODY[:2] + [BODY[2] + BODY[0]] + BODY[1:]
+    kept, removed = drop_repeats(glued)
+    assert kept == BODY
+    assert removed == 3
+
+
+def test_pull_quote_is_dropped_and_body_sentence_stays_in_place() -> None:
+    body = [
+        "The minister spoke for an hour. He said that “reckless actions will not go unanswered” and left the room.",
+        "“Reckless actions will not go unanswered”",
+        "Reporters were not allowed to ask any questions after the statement was read out.",
+    ]
+    kept, removed = drop_repeats(body)
+    assert kept == [body[0], body[2]]
+    assert removed == 1
+
+
+def test_distinct_text_is_untouched() -> None:
+    kept, removed = drop_repeats(BODY)
+    assert (kept, removed) == (BODY, 0)
+
+
+def test_short_repeated_sentences_survive() -> None:
+    body = ["He said no. Then he left the building by the back door.", "She said no. Then she went home."]
+    kept, removed = drop_repeats(body)
+    assert removed == 0 and kept == body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Leave a Reply",
+        "Your email address will not be published. Required fields are marked *",
+        "Sign up for our newsletter",
+        "Sign up for our daily newsletter and get the top stories in your inbox every morning.",
+        "We use cookies to improve your experience. Accept all cookies",
+        "Share on Facebook",
+        "Related articles",
+        "Advertisement",
+    ],
+)
+def test_furniture_lines(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Officials said they would share the evidence with reporters later in the week.",
+        "The newsletter, which she founded in 2019, has 40,000 readers.",
+        "He told lawmakers that the company does not use cookies to track children.",
+        "Related research published last year found the opposite effect in rural counties, "
+        "where clinics closed at twice the rate of urban ones and waiting times grew by a third.",
+    ],
+)
+def test_article_sentences_are_not_furniture(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_long_paragraph_is_never_furniture() -> None:
+    text = "Leave a reply " + "word " * 60
+    assert drop_furniture([text]) == ([text], 0)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared/seed is not beside the project")
+def test_seed_page_body_once_and_no_comment_form() -> None:
+    paras = paragraphs(SEED.read_text(encoding="utf-8"))
+    kept, dropped = drop_furniture(paras)
+    kept, removed = drop_repeats(kept)
+    text = "\n\n".join(kept)
+    assert dropped == 2
+    assert text.count("Russian Foreign Minister Sergei Lavrov said Monday") == 1
+    assert text.count("contested battlefield claims.") == 1
+    assert "Leave a Reply" not in text and "email address" not in text
+    assert text.rstrip().endswith("contested battlefield claims.")

@@ -1,0 +1,166 @@
+"""Extraction: body, metadata, fallback, clean-up and warnings, on pages built here."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parallax import extract
+from parallax.errors import ExtractionError
+from parallax.extract import Extracted, extract_html, extract_snapshot, extract_text
+from parallax.snapshot import Snapshot
+
+PARAS = [
+    "The county health board voted on Tuesday to keep the Eastside walk-in clinic open for another year, "
+    "reversing a plan announced in March.",
+    "Board chair Alma Ruiz said the decision followed weeks of letters from patients who rely on the clinic "
+    "for routine care and vaccinations.",
+    "The clinic saw 14,200 visits last year, up 8.5 percent from the year before, according to county figures "
+    "released at the meeting.",
+    "Keeping it open will cost about $1.2 million, which the board plans to cover from a reserve fund set aside "
+    "for emergencies.",
+    "Nurses at the clinic had warned that closing it would push patients toward the hospital emergency room "
+    "across town, where waits are longer.",
+]
+
+
+def page(paras: list[str] = PARAS, *, lang: str = "en", head: str = "", inside: str = "", after: str = "",
+         og_type: str = "article") -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in paras)
+    half = len(paras) // 2
+    body = "\n".join(f"<p>{p}</p>" for p in paras[:half]) + inside + "\n".join(f"<p>{p}</p>" for p in paras[half:])
+    return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<title>Clinic stays open | Riverton Daily</title>
+<meta property="og:title" content="Clinic stays open">
+<meta property="og:type" content="{og_type}">
+{head}</head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
+<main><article><h1>Clinic stays open</h1>
+<p class="byline">By Sam Ortega</p>
+{body}
+{after}
+</article></main>
+<footer><p>© 2025 Riverton Daily. All rights reserved.</p></footer></body></html>"""
+
+
+def test_body_and_metadata() -> None:
+    head = '<meta name="author" content="Sam Ortega"><meta property="article:published_time" content="2025-03-04T09:30:00Z">'
+    article = extract_html(page(head=head), "https://daily.example/clinic")
+    assert article.paragraphs == PARAS
+    assert article.title == "Clinic stays open"
+    assert article.authors == ["Sam Ortega"]
+    assert article.published.startswith("2025-03-04T09:30")
+    assert article.language == "en"
+    assert article.extractor == "trafilatura"
+    assert article.warnings == []
+
+
+def test_jsonld_date_and_author() -> None:
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Clinic stays open",
+          "datePublished": "2025-03-04T09:30:00+00:00", "author": {"@type": "Person", "name": "Sam Ortega"}}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    article = extract_html(page(head=head), "https://daily.example/clinic")
+    assert article.published.startswith("2025-03-04")
+    assert "Sam Ortega" in article.authors
+
+
+def test_newsletter_box_comment_form_and_share_bar_are_dropped() -> None:
+    inside = ('<div class="newsletter"><p>Sign up for our newsletter</p><p>Get the day\'s top stories in your inbox.</p>'
+              '<form><input type="email" placeholder="Enter your email address"></form></div>')
+    after = ('<div class="share"><p>Share on Facebook</p><p>Share on X</p></div>'
+             '<div id="respond"><h3>Leave a Reply</h3><p>Your email address will not be published. '
+             'Required fields are marked *</p><textarea></textarea></div>')
+    article = extract_html(page(inside=inside, after=after), "https://daily.example/clinic")
+    text = article.text
+    for junk in ("Sign up", "Leave a Reply", "email address", "Share on"):
+        assert junk not in text
+    assert all(p in text for p in PARAS)
+
+
+def test_body_repeated_on_the_page_is_kept_once() -> None:
+    article = extract_html(page(PARAS + PARAS), "https://daily.example/clinic")
+    assert article.paragraphs == PARAS
+    assert any(w.startswith("repeated:") for w in article.warnings)
+
+
+def test_fallback_extractor_used_and_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(extract.EXTRACTORS, "trafilatura", lambda html, url: Extracted())
+    article = extract_html(page(), "https://daily.example/clinic")
+    assert article.extractor == "newspaper4k"
+    assert any(w.startswith("fallback:") for w in article.warnings)
+    assert PARAS[0] in article.text
+
+
+def test_crashing_extractor_does_not_sink_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(html: str, url: str | None) -> Extracted:
+        raise RuntimeError("extractor bug")
+
+    monkeypatch.setitem(extract.EXTRACTORS, "trafilatura", boom)
+    assert extract_html(page(), "https://daily.example/clinic").extractor == "newspaper4k"
+
+
+@pytest.mark.parametrize(
+    "kwargs, warning",
+    [
+        ({"paras": PARAS[:1]}, "short:"),
+        ({"after": "<p>Subscribe now to continue reading. Already a subscriber? Log in.</p>"}, "paywall:"),
+        ({"head": '<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false}</script>'}, "paywall:"),
+        ({"og_type": "website", "paras": PARAS[:2]}, "not-article:"),
+    ],
+)
+def test_warnings(kwargs: dict, warning: str) -> None:
+    article = extract_html(page(**kwargs), "https://daily.example/clinic")
+    assert any(w.startswith(warning) for w in article.warnings), article.warnings
+
+
+def test_no_false_warnings_on_a_normal_article() -> None:
+    assert extract_html(page(), "https://daily.example/clinic").warnings == []
+
+
+@pytest.mark.parametrize(
+    "spec_lang, page_lang, default, expected, warned",
+    [("es", "en", "en", "es", False), (None, "es-MX", "en", "es", False), (None, "", "de", "de", False),
+     (None, "", None, "en", True)],
+)
+def test_language_precedence(spec_lang, page_lang, default, expected, warned) -> None:
+    html = page().replace('<html lang="en">', f'<html lang="{page_lang}">' if page_lang else "<html>")
+    article = extract_html(html, "https://daily.example/clinic", spec_lang, default)
+    assert article.language == expected
+    assert any(w.startswith("language:") for w in article.warnings) == warned
+
+
+def test_plain_text_headline_becomes_title() -> None:
+    article = extract_text("Clinic Stays Open\n\n" + "\n\n".join(PARAS), "notes.txt", "en")
+    assert article.title == "Clinic Stays Open"
+    assert article.paragraphs == PARAS
+    assert article.extractor == "plain-text"
+
+
+def test_plain_text_without_headline_keeps_first_paragraph() -> None:
+    assert extract_text("\n\n".join(PARAS), "notes.txt", "en").paragraphs == PARAS
+
+
+def snapshot_of(html: str) -> Snapshot:
+    return Snapshot(source="https://daily.example/x", final_url="https://daily.example/x", status=200,
+                    fetched_at="2025-01-01T00:00:00Z", content_type="text/html", kind="html", body=html.encode())
+
+
+def test_page_without_article_raises_with_outlet_and_fix() -> None:
+    html = "<html><body><nav><a href='/'>Home</a></nav><footer>© 2025</footer></body></html>"
+    with pytest.raises(ExtractionError) as info:
+        extract_snapshot(snapshot_of(html), "riverton-daily", "Riverton Daily")
+    assert info.value.outlet == "riverton-daily"
+    assert "file:" in info.value.fix
+
+
+def test_snapshot_keeps_outlet_and_source() -> None:
+    article = extract_snapshot(snapshot_of(page()), "riverton-daily", "Riverton Daily")
+    assert (article.outlet, article.name, article.source) == ("riverton-daily", "Riverton Daily", "https://daily.example/x")
+    row = article.row()
+    assert row["words"] == article.words > 100
+    assert row["text"].split("\n\n") == PARAS
+
+
+def test_copyright_year_is_not_a_publication_date() -> None:
+    assert extract_html(page(), "https://daily.example/clinic").published == ""

@@ -1,0 +1,59 @@
+"""Sentence splitting keeps abbreviations, dates, decimals, quotes and dashes inside sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.segment import paragraphs, sentences, unglue, words
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The U.S. Army said so. Then it left.", ["The U.S. Army said so.", "Then it left."]),
+        ("It happened on Dec. 28 near the border. Nobody saw it.", ["It happened on Dec. 28 near the border.", "Nobody saw it."]),
+        ("Mr. Smith and Dr. Jones met Gen. Ivanov. They talked.", ["Mr. Smith and Dr. Jones met Gen. Ivanov.", "They talked."]),
+        ("Prices rose 2.5 percent to $3.75 million. Sales fell.", ["Prices rose 2.5 percent to $3.75 million.", "Sales fell."]),
+        ("Officials — including the mayor — denied it. Others agreed.", ["Officials — including the mayor — denied it.", "Others agreed."]),
+        ("“We will not stop,” he said. “Never.”", ["“We will not stop,” he said.", "“Never.”"]),
+        ('"Is this true?" she asked. Nobody answered!', ['"Is this true?" she asked.', "Nobody answered!"]),
+        ("Lavrov claimed that on December 28–29, Ukraine launched 91 drones.", ["Lavrov claimed that on December 28–29, Ukraine launched 91 drones."]),
+    ],
+)
+def test_english_sentences(text: str, expected: list[str]) -> None:
+    assert [s.text for s in sentences([text])] == expected
+
+
+def test_spanish_sentences() -> None:
+    text = "El Sr. García dijo que sí. ¿Quién votó en contra? Nadie."
+    assert [s.text for s in sentences([text], "es")] == ["El Sr. García dijo que sí.", "¿Quién votó en contra?", "Nadie."]
+
+
+def test_sentences_keep_paragraph_position_and_offsets() -> None:
+    paras = ["First one. Second one.", "Third one."]
+    result = sentences(paras)
+    assert [(s.paragraph, s.position) for s in result] == [(0, 0), (0, 1), (1, 2)]
+    for s in result:
+        assert paras[s.paragraph][s.start:s.end] == s.text
+
+
+def test_paragraphs_split_on_blank_lines_and_fold_space() -> None:
+    assert paragraphs("One\nline.\n\n\n  Two.  \n\n") == ["One line.", "Two."]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("battlefield claims.Russian Foreign Minister", "battlefield claims. Russian Foreign Minister"),
+        ("he said.”The next", "he said.” The next"),
+        ("The U.S.Army", "The U.S.Army"),          # an abbreviation is not two sentences
+        ("version 2.5.Next", "version 2.5.Next"),   # nor a number
+    ],
+)
+def test_unglue(text: str, expected: str) -> None:
+    assert unglue(text) == expected
+
+
+def test_words_count_hyphens_apostrophes_and_numbers_once() -> None:
+    assert words("Long-range drones, Russia's 91 drones.") == ["Long-range", "drones", "Russia's", "91", "drones"]
+    assert words("The U.S. and the E.U. agreed.") == ["The", "U.S.", "and", "the", "E.U.", "agreed"]

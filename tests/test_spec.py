@@ -1,0 +1,109 @@
+"""Story spec validation: every mistake gets one message naming the field and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parallax.errors import SpecError
+from parallax.spec import load_spec, slugify
+
+GOOD = """\
+story: drone-claim
+title: A story
+language: en
+outlets:
+  - name: Northern Wire
+    url: https://example.com/world/russia-drones
+  - name: Kyiv Herald
+    file: pages/kyiv-herald.html
+    language: en
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "kyiv-herald.html").write_text("<html><p>hi</p></html>", encoding="utf-8")
+    return tmp_path
+
+
+def write(folder: Path, text: str) -> Path:
+    path = folder / "story.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_spec_loads_with_keys_and_resolved_paths(folder: Path) -> None:
+    story = load_spec(write(folder, GOOD))
+    assert story.story == "drone-claim"
+    assert [o.key for o in story.outlets] == ["northern-wire", "kyiv-herald"]
+    assert story.outlets[0].url == "https://example.com/world/russia-drones"
+    assert story.outlets[1].file == (folder / "pages" / "kyiv-herald.html").resolve()
+    assert story.language == "en"
+
+
+@pytest.mark.parametrize(
+    "old, new, field, fix_words",
+    [
+        ("story: drone-claim\n", "", "story", "add 'story:'"),
+        ("story: drone-claim", "story: Drone Claim!", "story", "lowercase"),
+        ("language: en\noutlets", "colour: red\nlanguage: en\noutlets", "colour", "remove it"),
+        ("    url: https://example.com/world/russia-drones\n", "", "outlets[0]", "exactly one"),
+        ("    url: https://example.com/world/russia-drones\n",
+         "    url: https://example.com/x\n    file: pages/kyiv-herald.html\n", "outlets[0]", "exactly one"),
+        ("https://example.com/world/russia-drones", "ftp://example.com/x", "outlets[0].url", "https://"),
+        ("https://example.com/world/russia-drones", "example.com/x", "outlets[0].url", "https://"),
+        ("pages/kyiv-herald.html", "pages/missing.html", "outlets[1].file", "relative to the spec"),
+        ("pages/kyiv-herald.html", "pages/kyiv-herald.pdf", "outlets[1].file", ".html"),
+        ("  - name: Kyiv Herald\n", "  - name: Northern Wire\n", "outlets[1].key", "distinct"),
+        ("    language: en\n", "    language: English\n", "outlets[1].language", "ISO 639-1"),
+        ("    language: en\n", "    lang: en\n", "outlets[1].lang", "remove it"),
+        ("  - name: Kyiv Herald\n", "  - nom: Kyiv Herald\n", "outlets[1].nom", "remove it"),
+    ],
+)
+def test_each_mistake_names_field_and_fix(folder: Path, old: str, new: str, field: str, fix_words: str) -> None:
+    assert old in GOOD
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, GOOD.replace(old, new, 1)))
+    assert info.value.field == field
+    assert fix_words in info.value.fix
+    assert "\n" not in str(info.value)
+
+
+def test_fewer_than_two_outlets(folder: Path) -> None:
+    text = GOOD.split("  - name: Kyiv Herald")[0]
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, text))
+    assert info.value.field == "outlets" and "at least two" in info.value.fix
+
+
+def test_missing_outlet_name(folder: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, GOOD.replace("  - name: Kyiv Herald\n    file:", "  - file:")))
+    assert info.value.field == "outlets[1].name"
+
+
+@pytest.mark.parametrize("text, field", [("story: ok\ntitle: \"unclosed\noutlets: []\n", "line 4"), ("- just\n- a list\n", "(top level)"),
+                                         ("story: x\noutlets: 3\n", "outlets")])
+def test_broken_yaml_and_shapes(folder: Path, text: str, field: str) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, text))
+    assert info.value.field == field
+
+
+def test_missing_spec_file(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="no such spec file"):
+        load_spec(tmp_path / "nope.yaml")
+
+
+def test_explicit_key_wins(folder: Path) -> None:
+    story = load_spec(write(folder, GOOD.replace("  - name: Kyiv Herald\n", "  - name: Kyiv Herald\n    key: kh\n")))
+    assert story.outlets[1].key == "kh"
+
+
+@pytest.mark.parametrize("name, key", [("The Kyiv Herald", "the-kyiv-herald"), ("ABC News (US)", "abc-news-us"),
+                                       ("Le Monde  ", "le-monde")])
+def test_slugify(name: str, key: str) -> None:
+    assert slugify(name) == key
