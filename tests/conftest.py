@@ -12,8 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NETGUARD = Path(__file__).parent / "netguard"
 
 
-@pytest.fixture
-def offline_env(tmp_path: Path) -> dict[str, str]:
+def guarded_env(tmp_path: Path) -> dict[str, str]:
     """Environment for a subprocess that may not reach the network (attempts are logged).
 
     NLTK_DATA points at an empty folder, so data a developer downloaded earlier cannot hide a
@@ -29,6 +28,12 @@ def offline_env(tmp_path: Path) -> dict[str, str]:
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     (tmp_path / "home").mkdir(exist_ok=True)
     return env
+
+
+@pytest.fixture
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """``guarded_env`` in the test's own tmp_path."""
+    return guarded_env(tmp_path)
 
 
 def network_attempts(env: dict[str, str]) -> str:

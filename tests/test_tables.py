@@ -1,0 +1,63 @@
+"""Tables: tidy shapes, the articles.csv contract, and a codebook entry for every column."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from parallax.extract import Article, failed
+from parallax.readability import MEASURES, STAT_DESCRIPTIONS
+from parallax.tables import (ARTICLE_COLUMNS, CODEBOOK, articles_frame, readability_frame, readability_wide,
+                             write_codebook, write_table)
+
+CONTRACT = ["outlet", "name", "source", "status", "error", "title", "authors", "published", "language", "words",
+            "extractor", "warnings", "text"]
+
+
+def articles() -> list[Article]:
+    ok = Article(outlet="a", name="A Daily", source="a.html", title="T", authors=["X", "Y"], language="en",
+                 extractor="trafilatura", warnings=["short: only 20 words"],
+                 paragraphs=["The cat sat on the mat.", "The dog ran home."])
+    es = Article(outlet="b", name="B Diario", source="b.html", language="es", extractor="trafilatura",
+                 paragraphs=["El gato se sentó. El perro corrió a casa."])
+    return [ok, es, failed("c", "C Post", "https://c.example/x", "c: HTTP 404")]
+
+
+def test_articles_frame_follows_the_contract() -> None:
+    frame = articles_frame(articles())
+    assert list(frame.columns) == CONTRACT == ARTICLE_COLUMNS
+    row = frame.iloc[0]
+    assert row.authors == "X; Y" and row.words == 10 and row.text == "The cat sat on the mat.\n\nThe dog ran home."
+    assert frame.iloc[2].status == "failed" and frame.iloc[2].error == "c: HTTP 404" and frame.iloc[2].words == 0
+
+
+def test_readability_frame_is_tidy_and_skips_failed_outlets() -> None:
+    frame = readability_frame(articles())
+    assert list(frame.columns) == ["outlet", "name", "language", "measure", "value", "note"]
+    assert set(frame.outlet) == {"a", "b"}
+    assert len(frame) == 2 * (len(MEASURES) + len(STAT_DESCRIPTIONS))
+    es_fk = frame[(frame.outlet == "b") & (frame.measure == "flesch_kincaid_grade")].iloc[0]
+    assert math.isnan(es_fk.value) and es_fk.note
+    wide = readability_wide(frame)
+    assert list(wide.index) == ["A Daily", "B Diario"] and "Flesch reading ease" in wide.columns
+
+
+def test_codebook_describes_every_column_and_measure(tmp_path: Path) -> None:
+    write_table(tmp_path, "articles", articles_frame(articles()))
+    write_table(tmp_path, "readability", readability_frame(articles()))
+    codebook = pd.read_csv(write_codebook(tmp_path))
+    for name in ("articles", "readability"):
+        columns = pd.read_csv(tmp_path / "tables" / f"{name}.csv").columns
+        described = set(codebook[codebook.table == name].column)
+        assert set(columns) <= described, name
+    measures = set(pd.read_csv(tmp_path / "tables" / "readability.csv").measure)
+    assert {f"measure={m}" for m in measures} <= set(codebook.column)
+    assert set(CODEBOOK) == {"articles", "readability"}
+
+
+def test_tables_are_utf8(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"text": ["Зеленский — «нет»"]})
+    path = write_table(tmp_path, "x", frame)
+    assert path.read_bytes().decode("utf-8").splitlines()[1] == "Зеленский — «нет»"
