@@ -24,11 +24,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import logging
 import re
 import socket
 import statistics
 import sys
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -254,6 +256,19 @@ def no_network() -> Iterator[None]:
         socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = saved  # type: ignore[method-assign,assignment]
 
 
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence library warnings and log records (errors are reported in the summary)."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(previous)
+
+
 @dataclass
 class Result:
     """Outcome of one extractor over the pages."""
@@ -340,6 +355,24 @@ def format_table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+def error_summary(results: Sequence[Result]) -> list[str]:
+    """One line per distinct error (type and first line of its message) with its count."""
+    lines = []
+    for r in results:
+        counts: Counter[str] = Counter()
+        for page in r.pages.values():
+            if error := page.get("error"):
+                kind, _, message = error.partition(": ")
+                first = next(
+                    (ln.strip() for ln in message.splitlines() if ln.strip().strip("*")), ""
+                )
+                counts[f"{kind}: {first}" if first else kind] += 1
+        lines += [f"{r.name} error on {n} page(s): {msg}" for msg, n in counts.most_common()]
+    if lines:
+        lines.insert(0, "\nerrors (counted as empty outputs):")
+    return lines
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -379,13 +412,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - report and keep going
             results.append(Result(name=name, unavailable=f"{type(exc).__name__}: {exc}"))
             continue
-        with no_network():
+        with no_network(), quiet():
             result = run_extractor(name, extract, pages)
         result.version = _version(name)
         results.append(result)
 
     print()
     print(format_table(results))
+    for line in error_summary(results):
+        print(line)
 
     if args.json is not None:
         payload = {

@@ -99,3 +99,18 @@ def test_network_guard_really_blocks(offline_env: dict[str, str]) -> None:
     result = subprocess.run([PY, "-c", code], env=offline_env, capture_output=True, text=True, timeout=60)
     assert "refused" in result.stdout
     assert "example.com" in network_attempts(offline_env)
+
+
+def test_numbers_and_abbreviations_do_not_add_sentences_for_textstat() -> None:
+    from textstat.backend.counts import count_sentences
+
+    from parallax.readability import for_textstat
+
+    text = ("The clinic costs $2.45 million a year, Dr. Enright said at 8 p.m. on Dec. 16 in the U.S. capital. "
+            "“Is this fair?” a resident asked the board.")
+    assert count_sentences(text) > 2                     # textstat alone miscounts
+    assert count_sentences(for_textstat(text, "en")) == 2
+    assert text_stats(text, "en")["sentences"] == 2
+    # one long sentence with a decimal reads as one long sentence, not two short ones
+    long_one = "The board voted to move the clinic some 2.5 miles west, to a building that few patients can reach on foot."
+    assert values(long_one, "en")["flesch_reading_ease"] < values(long_one.replace("2.5", "two"), "en")["flesch_reading_ease"] + 5

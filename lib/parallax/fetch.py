@@ -8,6 +8,8 @@ that ``--offline`` runs can use them later.
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,12 +19,14 @@ from pathlib import Path
 from typing import Callable
 
 import requests
+import urllib3
 
 from . import __version__
 from . import snapshot as snap
 from .errors import FetchError
 from .spec import Outlet, Story
 
+log = logging.getLogger(__name__)
 BROWSER_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     f"Chrome/131.0.0.0 Safari/537.36 Parallax/{__version__}"
@@ -180,8 +184,12 @@ def get_snapshot(
             raise FetchError(outlet.key, outlet.url, "offline and no cached copy of this page",
                              "run once without --offline to fetch it, or save the page and use 'file:'")
         return cached
-    fetched = fetch_url(outlet.url, outlet.key, settings)
-    cache.put(fetched)
+    with requests.Session() as session:
+        fetched = fetch_url(outlet.url, outlet.key, settings, session)
+    try:
+        cache.put(fetched)
+    except OSError as exc:  # a cache we cannot write costs --offline later, not this run
+        log.warning("%s: could not cache %s: %s", outlet.key, outlet.url, exc)
     return fetched
 
 
@@ -216,16 +224,19 @@ def _read_capped(response: requests.Response, outlet: str, url: str, settings: F
                          "check that the URL is an article page, or raise the cap")
     chunks, size, started = [], 0, time.monotonic()
     try:
-        for chunk in response.iter_content(chunk_size=65536):
+        # read1 returns as soon as bytes arrive, so the deadline holds against a server that drips
+        for chunk in iter(lambda: response.raw.read1(65536, decode_content=True), b""):
             size += len(chunk)
             if size > settings.max_bytes:
                 raise FetchError(outlet, url, f"page is over the {settings.max_bytes:,}-byte cap",
                                  "check that the URL is an article page, or raise the cap")
             if time.monotonic() - started > settings.total_timeout:
-                raise FetchError(outlet, url, f"page took over {settings.total_timeout:.0f} s to download",
+                raise FetchError(outlet, url, f"page took over {settings.total_timeout:g} s to download",
                                  "try again later, or save the page and use 'file:'")
             chunks.append(chunk)
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
+            raise FetchError(outlet, url, "timed out waiting for the server", "try again later, or save the page and use 'file:'") from None
         raise FetchError(outlet, url, f"the connection broke while reading ({_short(exc)})", "try again later") from None
     return b"".join(chunks)
 
@@ -258,6 +269,8 @@ def _retry_delay(response: requests.Response, settings: FetchSettings, attempt: 
     if header:
         try:
             delay = float(header)
+            if not math.isfinite(delay):
+                raise ValueError(header)
         except ValueError:
             try:
                 delay = parsedate_to_datetime(header).timestamp() - time.time()

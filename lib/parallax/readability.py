@@ -108,6 +108,26 @@ def applies(measure: Measure, lang: str) -> tuple[bool, str]:
     return True, ""
 
 
+def for_textstat(text: str, lang: str) -> str:
+    """The text with Parallax's sentence boundaries made unambiguous for textstat.
+
+    textstat counts a sentence at every ``.``, ``!`` or ``?``, so "$2.5 million",
+    "Dr. Enright" and "8 p.m." each add sentences and inflate reading ease. Here every
+    sentence keeps only its final mark; marks inside it become nothing (in numbers and
+    abbreviations) or a comma (a quoted question), which textstat's word and syllable
+    counts ignore anyway.
+    """
+    out = []
+    for sentence in sentences(paragraphs(text), lang):
+        body = sentence.text.rstrip("”’\"')»] ")
+        end = body[-1] if body and body[-1] in ".!?" else "."
+        body = body.rstrip(".!?")
+        body = re.sub(r"(?<=\w)\.(?=\w)", "", body)          # 2.5, U.S, p.m
+        body = re.sub(r"[.!?]+(?=\W|$)", ",", body)           # Dr. -> Dr, "Really?" she asked
+        out.append(body + end)
+    return " ".join(out)
+
+
 def text_stats(text: str, lang: str) -> dict[str, float]:
     """Counts that do not depend on a formula: words, sentences, sentence length, long words."""
     sents = sentences(paragraphs(text), lang)
@@ -139,8 +159,12 @@ def readability(text: str, lang: str) -> list[dict[str, object]]:
     or the text is empty.
     """
     rows: list[dict[str, object]] = []
+    # textstat's own default is en_US: bare "en" would pick pyphen's British hyphenation for
+    # words missing from cmudict and give other numbers than textstat users know
+    ts_lang = "en_US" if lang.replace("-", "_") == "en" else lang.replace("-", "_")
     for name, value in text_stats(text, lang).items():
         rows.append({"measure": name, "value": value, "note": ""})
+    prepared = for_textstat(text, lang)
     for measure in MEASURES:
         ok, why = applies(measure, lang)
         if not text.strip():
@@ -148,7 +172,7 @@ def readability(text: str, lang: str) -> list[dict[str, object]]:
         value = math.nan
         if ok:
             try:
-                value = float(measure.compute(text, lang))
+                value = float(measure.compute(prepared, ts_lang))
             except (KeyError, ValueError, ZeroDivisionError) as exc:
                 ok, why = False, f"could not be computed ({exc.__class__.__name__})"
         rows.append({"measure": measure.name, "value": value if ok else math.nan, "note": why})
