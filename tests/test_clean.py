@@ -42,6 +42,17 @@ def test_pull_quote_is_dropped_and_body_sentence_stays_in_place() -> None:
     assert removed == 1
 
 
+def test_pull_quote_credit_line_goes_with_it() -> None:
+    body = [
+        "The minister spoke for an hour. He said that “reckless actions will not go unanswered” and left the room.",
+        "“Reckless actions will not go unanswered”",
+        "Sergei Lavrov, Minister of Foreign Affairs",
+        "Reporters were not allowed to ask any questions after the statement was read out.",
+    ]
+    kept, removed = drop_repeats(body)
+    assert kept == [body[0], body[3]] and removed == 2
+
+
 def test_distinct_text_is_untouched() -> None:
     kept, removed = drop_repeats(BODY)
     assert (kept, removed) == (BODY, 0)

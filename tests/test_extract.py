@@ -114,6 +114,13 @@ def test_warnings(kwargs: dict, warning: str) -> None:
     assert any(w.startswith(warning) for w in article.warnings), article.warnings
 
 
+def test_subscribe_link_in_the_header_of_a_full_article_is_no_paywall() -> None:
+    long_article = PARAS + [f"Resident number {i} told the board that the clinic had helped her family through {i} "
+                            "winters, and asked members to think again before the final vote next month." for i in range(12)]
+    html = page(long_article).replace("<header>", "<header><a href='/login'>Already a subscriber? Log in</a>")
+    assert not any(w.startswith("paywall:") for w in extract_html(html, "https://daily.example/c").warnings)
+
+
 def test_no_false_warnings_on_a_normal_article() -> None:
     assert extract_html(page(), "https://daily.example/clinic").warnings == []
 

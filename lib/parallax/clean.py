@@ -61,6 +61,8 @@ def drop_repeats(paras: list[str], lang: str = "en") -> tuple[list[str], int]:
        appeared is removed; the first occurrence stays.
     """
     paras = [unglue(p) for p in paras]
+    if not _may_repeat(paras):  # the common case: skip the (slow) sentence splitter
+        return _drop_pull_quotes(paras)
     units = [(i, para[s:e]) for i, para in enumerate(paras) for s, e in split_sentences(para, lang)]
     keys = [_norm(text) for _, text in units]
     drop = _repeated_runs(keys)
@@ -83,6 +85,24 @@ def drop_repeats(paras: list[str], lang: str = "en") -> tuple[list[str], int]:
             seen.add(key)
             final_units.append((i, text))
     return _rebuild(final_units), removed
+
+
+_ROUGH_SPLIT = re.compile(r"(?<=[.!?])[\"”’»)]*\s+")
+
+
+def _may_repeat(paras: list[str]) -> bool:
+    """False when no sentence can repeat: cheap, splitting at every full stop (finer than any
+    sentence splitter, so a repeated sentence always shows up as a repeated piece here)."""
+    seen: set[str] = set()
+    for para in paras:
+        for piece in _ROUGH_SPLIT.split(para):
+            key = _norm(piece)
+            if len(key.split()) < 3:
+                continue
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
 
 
 def _repeated_runs(keys: list[str]) -> set[int]:
@@ -117,7 +137,12 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 def _drop_pull_quotes(paras: list[str]) -> tuple[list[str], int]:
     grams = [_trigrams(p) for p in paras]
     kept, removed = [], 0
+    after_pull = False
     for i, para in enumerate(paras):
+        if after_pull and _is_credit_line(para):  # "Sergei Lavrov, Minister of Foreign Affairs" under a pull quote
+            removed += 1
+            after_pull = False
+            continue
         words = len(para.split())
         mine = grams[i]
         is_pull = (
@@ -127,11 +152,17 @@ def _drop_pull_quotes(paras: list[str]) -> tuple[list[str], int]:
                 for j in range(len(paras))
             )
         )
+        after_pull = bool(is_pull)
         if is_pull:
             removed += 1
         else:
             kept.append(para)
     return kept, removed
+
+
+def _is_credit_line(para: str) -> bool:
+    """A short line with no sentence end: the name under a pull quote or a caption credit."""
+    return len(para.split()) <= 8 and not re.search(r"[.!?…”\"]$", para.strip())
 
 
 def _rebuild(units: list[tuple[int, str]]) -> list[str]:

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 MIN_USEFUL_WORDS = 60   # below this, the next extractor is tried
 SHORT_WORDS = 100       # below this, the article gets a "short" warning
 MIN_ARTICLE_WORDS = 25  # below this, there is no article on the page
+PAYWALL_TEASER_WORDS = 350  # a paywall notice elsewhere on the page counts only for bodies shorter than this
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 
 
@@ -139,7 +140,8 @@ def _run(name: str, html: str, url: str | None) -> Extracted:
 # ---------------------------------------------------------------- metadata
 
 def _page_facts(html: str) -> dict[str, str]:
-    """What the page declares about itself: <html lang>, og:type, JSON-LD type and dates."""
+    """What the page declares about itself (<html lang>, og:type, JSON-LD type, dates,
+    isAccessibleForFree) and its visible text."""
     facts: dict[str, str] = {}
     try:
         tree = lxml.html.fromstring(html)
@@ -152,6 +154,8 @@ def _page_facts(html: str) -> dict[str, str]:
         prop = (meta.get("property") or meta.get("name") or "").lower()
         if prop == "og:type":
             facts["og_type"] = (meta.get("content") or "").strip().lower()
+        elif prop in ("article:published_time", "og:published_time", "datepublished", "pubdate") and meta.get("content"):
+            facts.setdefault("meta_published", meta.get("content", "").strip())
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         for item in _jsonld_items(script.text_content()):
             kind = item.get("@type")
@@ -160,6 +164,11 @@ def _page_facts(html: str) -> dict[str, str]:
                 facts["jsonld_type"] = "article"
                 if isinstance(item.get("datePublished"), str):
                     facts.setdefault("jsonld_published", item["datePublished"])
+            if item.get("isAccessibleForFree") in (False, "false", "False"):
+                facts["paywalled"] = "json-ld"
+    for bad in tree.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    facts["visible"] = tree.text_content()
     return facts
 
 
@@ -185,11 +194,14 @@ def _published(candidates: list[str]) -> str:
     if not found:
         return ""
     day = found[0][:10]
-    precise = [c for c in found if c[:10] == day and len(c) > 10]
+    # a bare midnight is how some parsers say "no time given": not more precise than the day
+    precise = [c for c in found if c[:10] == day and len(c) > 10 and not c.endswith(("T00:00:00", "T00:00"))]
     return _iso(precise[0]) if precise else _iso(found[0])
 
 
 def _iso(value: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
@@ -227,11 +239,13 @@ def extract_html(
             break
     if not chosen:  # nobody found much: take the longest
         chosen = max(results, key=lambda n: _count_words(results[n].text))
-    for name in ORDER:  # metadata from every extractor
-        if name not in results:
-            results[name] = _run(name, html, url)
+    first = results[ORDER[0]]
+    if not (first.title and first.authors and first.published):  # fill in metadata from the others
+        for name in ORDER:
+            if name not in results:
+                results[name] = _run(name, html, url)
     best = results[chosen]
-    others = [results[n] for n in ORDER if n != chosen]
+    others = [results[n] for n in ORDER if n != chosen and n in results]
     facts = _page_facts(html)
     lang, lang_warning = _language(
         language, [facts.get("lang", "")] + [r.language for r in results.values()], default_language
@@ -240,8 +254,8 @@ def extract_html(
         outlet="", name="", source=url or "",
         title=best.title or next((o.title for o in others if o.title), ""),
         authors=best.authors or next((o.authors for o in others if o.authors), []),
-        published=_published([results["trafilatura"].published, facts.get("jsonld_published", ""),
-                              results["newspaper4k"].published]),
+        published=_published([r.published for r in results.values()][:1] + [facts.get("jsonld_published", ""),
+                              facts.get("meta_published", "")] + [r.published for r in results.values()][1:]),
         language=lang, extractor=chosen if best.text.strip() else "",
     )
     if chosen != ORDER[0] and best.text.strip():
@@ -314,25 +328,15 @@ def _finish(article: Article, text: str, html: str, facts: dict[str, str]) -> No
         return
     if n_words < SHORT_WORDS:
         article.warnings.append(f"short: only {n_words} words; check that this is the whole article")
-    visible = text + "\n" + _visible_text(html)
-    if any(p.search(visible) or p.search(html) for p in clean.patterns("paywall")):
+    # "Already a subscriber? Log in" sits in the header of many free articles: the page's
+    # own text counts only when the extracted body is teaser-sized
+    searched = text + ("\n" + facts.get("visible", "") if n_words < PAYWALL_TEASER_WORDS else "")
+    if facts.get("paywalled") or any(p.search(searched) for p in clean.patterns("paywall")):
         article.warnings.append("paywall: the page looks paywalled; the text may be only a teaser")
     og_type = facts.get("og_type", "")
-    n_sentences = len(sentences(paras, article.language))
+    rough = sum(len(re.findall(r"[.!?](?:\s|$)", p)) or 1 for p in paras)
+    n_sentences = rough if rough >= 5 else len(sentences(paras, article.language))
     if (og_type and og_type not in ARTICLE_TYPES and "jsonld_type" not in facts) or n_sentences < 3:
         kind = f"og:type is {og_type!r}" if og_type and og_type not in ARTICLE_TYPES else f"only {n_sentences} sentence(s)"
         article.warnings.append(f"not-article: this may not be an article page ({kind})")
 
-
-def _visible_text(html: str) -> str:
-    if not html:
-        return ""
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    for bad in tree.xpath("//script|//style|//noscript"):
-        if bad.tag == "script" and bad.get("type") == "application/ld+json":
-            continue
-        bad.drop_tree()
-    return tree.text_content()

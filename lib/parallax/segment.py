@@ -83,8 +83,10 @@ def _segmenter(lang: str) -> pysbd.Segmenter:
     return pysbd.Segmenter(language=root if root in LANGUAGE_CODES else "en", clean=False, char_span=False)
 
 
-def split_sentences(paragraph: str, lang: str = "en") -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of the sentences of one paragraph."""
+@lru_cache(maxsize=8192)
+def split_sentences(paragraph: str, lang: str = "en") -> tuple[tuple[int, int], ...]:
+    """Character spans ``(start, end)`` of the sentences of one paragraph (cached: clean-up,
+    readability and charts split the same paragraphs)."""
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in _segmenter(lang).segment(paragraph):
@@ -100,7 +102,7 @@ def split_sentences(paragraph: str, lang: str = "en") -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
         cursor = end
-    return spans
+    return tuple(spans)
 
 
 def sentences(paras: list[str], lang: str = "en") -> list[Sentence]:
