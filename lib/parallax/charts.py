@@ -69,7 +69,9 @@ def reading_ease(tidy: pd.DataFrame, order: list[str], colors: dict[str, str]) -
         ax.text(max(value, 0) + 1, yi, f"{value:.0f}{suffix}", va="center", fontsize=9)
     ax.set_yticks(y, names)
     ax.set_ylim(len(names) - 0.4, -0.9)
-    ax.set_xlim(0, 100)
+    ax.set_xlim(min(0, min(values) - 8), max(100, max(values) + 8))  # scores can fall outside 0-100
+    if min(values) < 0:
+        ax.axvline(0, color="#444444", lw=0.8)
     ax.set_xlabel("Flesch reading ease (score, 0 = very hard, 100 = very easy)")
     return fig
 
@@ -95,7 +97,7 @@ def grade_levels(tidy: pd.DataFrame, order: list[str], colors: dict[str, str]) -
     ax.set_yticks(y, [MEASURE_BY_NAME[m].label for m in GRADE_MEASURES])
     ax.invert_yaxis()
     ax.set_xlabel("US school grade (years of schooling)")
-    ax.legend(loc="lower right", fontsize=8, frameon=False, title="outlet", title_fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False, title="outlet", title_fontsize=8)
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
     return fig

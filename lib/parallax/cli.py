@@ -83,7 +83,9 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
     data.update({"status": status, "exit_status": code, "error": report_error,
                  "timings": {**data.get("timings", {}), **timings}})
     write_run_json(folder, data)
-    if not quiet:
+    if quiet:
+        print(folder / "report.html")
+    else:
         _summary(folder, outlets, report_error)
     return folder, code
 
