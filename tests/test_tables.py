@@ -42,6 +42,8 @@ def test_readability_frame_is_tidy_and_skips_failed_outlets() -> None:
     assert math.isnan(es_fk.value) and es_fk.note
     wide = readability_wide(frame)
     assert list(wide.index) == ["A Daily", "B Diario"] and "Flesch reading ease" in wide.columns
+    assert "Wiener Sachtextformel" not in wide.columns  # NA for every outlet: left out of the reading view
+    assert "Fernández Huerta" in wide.columns and wide.loc["B Diario", "Sentences"] == 2
 
 
 def test_codebook_describes_every_column_and_measure(tmp_path: Path) -> None:

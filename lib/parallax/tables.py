@@ -61,13 +61,18 @@ def readability_frame(articles: Iterable[Article]) -> pd.DataFrame:
 
 
 def readability_wide(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Outlets as rows, measures as columns (labels as headers), for reading."""
+    """Outlets as rows, measures as columns (labels as headers), for reading; measures that
+    apply to no outlet's language are left out (readability.csv keeps them, with the reason)."""
     if tidy.empty:
         return pd.DataFrame()
     wide = tidy.pivot_table(index="name", columns="measure", values="value", aggfunc="first", sort=False, dropna=False)
     labels = {**{k: v[0] for k, v in STAT_DESCRIPTIONS.items()}, **{m.name: m.label for m in MEASURES}}
-    order = [c for c in labels if c in wide.columns]
-    return wide[order].rename(columns=labels).rename_axis(index="outlet", columns=None)
+    order = [c for c in labels if c in wide.columns and wide[c].notna().any()]  # no column of NA only
+    wide = wide[order]
+    for count in ("words", "sentences"):
+        if count in wide.columns:
+            wide[count] = wide[count].astype("Int64")
+    return wide.rename(columns=labels).rename_axis(index="outlet", columns=None)
 
 
 def codebook_frame(tables: Iterable[str]) -> pd.DataFrame:
