@@ -53,6 +53,13 @@ def test_pull_quote_credit_line_goes_with_it() -> None:
     assert kept == [body[0], body[3]] and removed == 2
 
 
+def test_a_lede_summed_up_again_later_is_not_a_pull_quote() -> None:
+    body = ["The board voted 5-2 to close the clinic.", "Residents were angry.",
+            "At Tuesday's meeting the board voted 5-2 to close the clinic, after three hours of testimony.",
+            "Kyiv denied the claim.", "Officials in Kyiv denied the claim on Monday, calling it a fabrication."]
+    assert drop_repeats(body) == (body, 0)
+
+
 def test_distinct_text_is_untouched() -> None:
     kept, removed = drop_repeats(BODY)
     assert (kept, removed) == (BODY, 0)
@@ -111,3 +118,12 @@ def test_seed_page_body_once_and_no_comment_form() -> None:
     assert text.count("contested battlefield claims.") == 1
     assert "Leave a Reply" not in text and "email address" not in text
     assert text.rstrip().endswith("contested battlefield claims.")
+
+
+@pytest.mark.parametrize("line", [
+    "Deja un comentario", "Tu dirección de correo electrónico no será publicada.",
+    "Laisser un commentaire", "Votre adresse e-mail ne sera pas publiée.",
+    "Hinterlasse einen Kommentar", "Подпишитесь на нашу рассылку", "Оставить комментарий",
+])
+def test_furniture_in_other_languages(line: str) -> None:
+    assert is_furniture(line)

@@ -171,3 +171,38 @@ def test_snapshot_keeps_outlet_and_source() -> None:
 
 def test_copyright_year_is_not_a_publication_date() -> None:
     assert extract_html(page(), "https://daily.example/clinic").published == ""
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2025-12-29T14:52:00Z", "2025-12-29T14:52:00+00:00"),
+    ("Mon, 29 Dec 2025 14:52:00 GMT", "2025-12-29T14:52:00+00:00"),
+    ("29.12.2025 14:52", "2025-12-29T14:52:00"),
+    ("2025-12-29", "2025-12-29"),
+    ("yesterday-ish", ""),
+])
+def test_published_is_iso_or_empty(value: str, expected: str) -> None:
+    head = f'<meta property="article:published_time" content="{value}">'
+    assert extract_html(page(head=head), "https://daily.example/clinic").published == expected
+
+
+def test_page_metadata_wins_over_a_guessed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = extract.EXTRACTORS["trafilatura"]
+
+    def wrong_date(html: str, url: str | None) -> Extracted:
+        found = real(html, url)
+        found.published = "2024-01-01"
+        return found
+
+    monkeypatch.setitem(extract.EXTRACTORS, "trafilatura", wrong_date)
+    head = '<meta property="article:published_time" content="2025-03-04T09:30:00Z">'
+    assert extract_html(page(head=head), "https://daily.example/clinic").published.startswith("2025-03-04T09:30")
+
+
+def test_xml_declaration_does_not_hide_page_facts() -> None:
+    html = '<?xml version="1.0" encoding="utf-8"?>\n' + page(lang="de")
+    assert extract_html(html, "https://daily.example/clinic").language == "de"
+
+
+def test_absurdly_nested_json_ld_is_ignored() -> None:
+    head = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    assert extract_html(page(head=head), "https://daily.example/clinic").paragraphs == PARAS

@@ -7,7 +7,6 @@ are a fraction of a second, so the whole file runs in a few seconds.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import socket
 import threading
@@ -381,7 +380,6 @@ def test_gzip(server: LocalServer) -> None:
     assert snapshot.body == GZIP_HTML.encode("utf-8")
     assert not snapshot.body.startswith(b"\x1f\x8b")
     assert snapshot.text() == GZIP_HTML
-    assert gzip.decompress(gzip.compress(snapshot.body)) == snapshot.body
 
 
 # -- cache and offline ----------------------------------------------------------
@@ -541,3 +539,13 @@ def test_get_snapshot_file_outlet_ignores_offline(tmp_path: Path) -> None:
         assert get_snapshot(outlet, cache, offline, FAST).body == PAGE_BYTES
     assert not (tmp_path / "cache").exists()
 
+
+
+def test_declared_latin1_but_utf8_bytes_decode_as_utf8() -> None:
+    """A server's default charset=ISO-8859-1 on a UTF-8 page must not produce mojibake."""
+    from parallax.snapshot import decode
+
+    body = "<p>Der Rat beschließt: Straße, Größe, Übung.</p>".encode("utf-8")
+    assert decode(body, "ISO-8859-1") == ("<p>Der Rat beschließt: Straße, Größe, Übung.</p>", "utf-8")
+    latin = "<p>Der Rat beschließt.</p>".encode("cp1252")
+    assert decode(latin, "ISO-8859-1")[0] == "<p>Der Rat beschließt.</p>"

@@ -57,3 +57,9 @@ def test_unglue(text: str, expected: str) -> None:
 def test_words_count_hyphens_apostrophes_and_numbers_once() -> None:
     assert words("Long-range drones, Russia's 91 drones.") == ["Long-range", "drones", "Russia's", "91", "drones"]
     assert words("The U.S. and the E.U. agreed.") == ["The", "U.S.", "and", "the", "E.U.", "agreed"]
+
+
+def test_unspaced_scripts_count_characters() -> None:
+    assert len(words("中国外交部发言人表示。")) == 10
+    assert words("The U.S. and 東京 agreed") == ["The", "U.S.", "and", "東", "京", "agreed"]
+    assert words("Привет, мир-2") == ["Привет", "мир-2"]

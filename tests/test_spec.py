@@ -57,7 +57,11 @@ def test_good_spec_loads_with_keys_and_resolved_paths(folder: Path) -> None:
         ("https://example.com/world/russia-drones", "example.com/x", "outlets[0].url", "https://"),
         ("pages/kyiv-herald.html", "pages/missing.html", "outlets[1].file", "relative to the spec"),
         ("pages/kyiv-herald.html", "pages/kyiv-herald.pdf", "outlets[1].file", ".html"),
-        ("  - name: Kyiv Herald\n", "  - name: Northern Wire\n", "outlets[1].key", "distinct"),
+        ("  - name: Kyiv Herald\n", "  - name: Northern Wire\n", "outlets[1].name", "its own name"),
+        ("  - name: Kyiv Herald\n", "  - name: Kyiv Herald\n    key: northern-wire\n", "outlets[1].key", "distinct"),
+        ("https://example.com/world/russia-drones", "http://[::1/x", "outlets[0].url", "address bar"),
+        ("    language: en\n", "    language: no\n", "outlets[1].language", "quote"),
+        ("language: en\noutlets", "language: en\nstory: again\noutlets", "line 4", "fix the YAML"),
         ("    language: en\n", "    language: English\n", "outlets[1].language", "ISO 639-1"),
         ("    language: en\n", "    lang: en\n", "outlets[1].lang", "remove it"),
         ("  - name: Kyiv Herald\n", "  - nom: Kyiv Herald\n", "outlets[1].nom", "remove it"),
@@ -98,12 +102,18 @@ def test_missing_spec_file(tmp_path: Path) -> None:
         load_spec(tmp_path / "nope.yaml")
 
 
+def test_numeric_name_is_text(folder: Path) -> None:
+    story = load_spec(write(folder, GOOD.replace("  - name: Kyiv Herald\n", "  - name: 1843\n")))
+    assert story.outlets[1].name == "1843" and story.outlets[1].key == "1843"
+
+
 def test_explicit_key_wins(folder: Path) -> None:
     story = load_spec(write(folder, GOOD.replace("  - name: Kyiv Herald\n", "  - name: Kyiv Herald\n    key: kh\n")))
     assert story.outlets[1].key == "kh"
 
 
 @pytest.mark.parametrize("name, key", [("The Kyiv Herald", "the-kyiv-herald"), ("ABC News (US)", "abc-news-us"),
-                                       ("Le Monde  ", "le-monde")])
+                                       ("Le Monde  ", "le-monde"), ("Le Télégramme", "le-telegramme"),
+                                       ("Новая газета", "novaya-gazeta"), ("Українська правда", "ukrayinska-pravda")])
 def test_slugify(name: str, key: str) -> None:
     assert slugify(name) == key

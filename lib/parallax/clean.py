@@ -17,6 +17,7 @@ MIN_RUN = 2                # consecutive repeated sentences that count as a repe
 MIN_REPEAT_WORDS = 6       # a lone repeated sentence must be at least this long to be dropped
 PULL_QUOTE_WORDS = 40      # a pull quote is at most this long...
 PULL_QUOTE_OVERLAP = 0.8   # ...and this share of its word trigrams stand in a longer paragraph
+_QUOTES = "\"“”„«»‘’'‹›「『"  # a pull quote opens with a quotation mark; a lede or summary line does not
 
 
 @lru_cache(maxsize=8)
@@ -55,8 +56,9 @@ def drop_repeats(paras: list[str], lang: str = "en") -> tuple[list[str], int]:
     1. A block of ``MIN_RUN`` or more consecutive sentences that already appeared,
        in the same order, is removed (a CMS that prints the body twice, even when
        the copies are glued together mid-paragraph).
-    2. A short paragraph whose words stand in a longer paragraph (a pull quote,
-       a repeated standfirst) is removed.
+    2. A pull quote is removed: a short paragraph (not the first) that opens with a
+       quotation mark and whose words stand in a longer paragraph; with it goes a
+       credit line right under it.
     3. Any other sentence of ``MIN_REPEAT_WORDS`` or more words that already
        appeared is removed; the first occurrence stays.
     """
@@ -146,7 +148,7 @@ def _drop_pull_quotes(paras: list[str]) -> tuple[list[str], int]:
         words = len(para.split())
         mine = grams[i]
         is_pull = (
-            3 <= words <= PULL_QUOTE_WORDS and mine and any(
+            i > 0 and 3 <= words <= PULL_QUOTE_WORDS and para.lstrip()[:1] in _QUOTES and mine and any(
                 j != i and len(paras[j].split()) > words * 1.5
                 and len(mine & grams[j]) >= PULL_QUOTE_OVERLAP * len(mine)
                 for j in range(len(paras))

@@ -43,18 +43,19 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
     except SpecError as exc:
         print(f"parallax: bad spec: {exc}", file=sys.stderr)
         return None, EXIT_USAGE
-    cache_root = cache_dir or default_cache_dir()
-    folder = new_run_folder(out, story.story)
-    parameters = {"spec": str(story.path), "run_dir": str(folder.resolve()), "offline": offline,
-                  "cache_dir": str(cache_dir or "")}
+    cache_root = Path(cache_dir or default_cache_dir()).resolve()  # papermill runs in the run folder
+    try:
+        folder = new_run_folder(Path(out).resolve(), story.story)
+    except OSError as exc:
+        print(f"parallax: cannot create a run folder under {out}: {exc.strerror}; choose another --out", file=sys.stderr)
+        return None, EXIT_USAGE
+    parameters = {"spec": str(story.path), "run_dir": str(folder), "offline": offline,
+                  "cache_dir": str(cache_root) if cache_dir else ""}
     write_run_json(folder, {"story": story.story, "status": "running", "parameters": parameters})
     run = Run(story=story, folder=folder, offline=offline)
     with _progress(len(story.outlets), "fetching", progress) as bar:
         collect_snapshots(run, SnapshotCache(cache_root / "snapshots"), FetchSettings(),
                           on_done=lambda key: bar.update(1))
-    for key, message in run.errors.items():
-        print(f"parallax: {message}", file=sys.stderr)
-
     report_error = ""
     timings = dict(run.timings)
     try:
@@ -65,9 +66,14 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
     except notebook.ParameterError as exc:
         print(f"parallax: {exc}", file=sys.stderr)
         return folder, EXIT_USAGE
+    except Exception as exc:  # the kernel would not start, the notebook is unreadable...: say so, keep the folder
+        report_error = f"the report could not run: {exc.__class__.__name__}: {exc}"
     html_started = time.perf_counter()
     if (folder / "report.ipynb").is_file():
-        notebook.to_html(folder / "report.ipynb", folder / "report.html", story.title)
+        try:
+            notebook.to_html(folder / "report.ipynb", folder / "report.html", story.title)
+        except Exception as exc:
+            report_error = report_error or f"the HTML export failed: {exc.__class__.__name__}: {exc}"
     timings["html"] = round(time.perf_counter() - html_started, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
 
@@ -102,8 +108,14 @@ def _summary(folder: Path, outlets: list[dict[str, Any]], report_error: str) -> 
     print(folder / "report.html")
 
 
+def _out(args: argparse.Namespace) -> Path:
+    from .runs import find_out_dir
+
+    return Path(args.out) if args.out else find_out_dir()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    _, code = run_story(Path(args.spec), Path(args.out), args.offline,
+    _, code = run_story(Path(args.spec), _out(args), args.offline,
                         Path(args.cache) if args.cache else None, quiet=args.quiet)
     return code
 
@@ -117,7 +129,7 @@ def cmd_example(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"parallax: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
-    folder, code = run_story(spec, Path(args.out), offline=True,
+    folder, code = run_story(spec, _out(args), offline=True,
                              cache_dir=Path(args.cache) if args.cache else None, quiet=args.quiet)
     if folder is not None and not args.quiet:
         print(f"The report of the '{args.name}' example is in {folder}/ (open report.html in a browser).",
@@ -170,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--out", default="outputs", help="folder for run folders (default: outputs)")
+        p.add_argument("--out", default="", help="folder for run folders (default: $PARALLAX_OUT, else the outputs/ "
+                       "of the Parallax checkout you are in, else ./outputs)")
         p.add_argument("--cache", default="", help="snapshot cache folder (default: $PARALLAX_CACHE_DIR or ~/.cache/parallax)")
         p.add_argument("--quiet", action="store_true", help="print only the report's path")
 

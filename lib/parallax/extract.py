@@ -13,9 +13,11 @@ import logging
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Callable
 
 import lxml.html
+from dateutil import parser as dateparser
 
 from . import clean
 from .errors import ExtractionError
@@ -143,6 +145,7 @@ def _page_facts(html: str) -> dict[str, str]:
     """What the page declares about itself (<html lang>, og:type, JSON-LD type, dates,
     isAccessibleForFree) and its visible text."""
     facts: dict[str, str] = {}
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses a str with an encoding declaration
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -175,7 +178,7 @@ def _page_facts(html: str) -> dict[str, str]:
 def _jsonld_items(text: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     items = data if isinstance(data, list) else [data]
     out: list[dict[str, Any]] = []
@@ -189,23 +192,34 @@ def _jsonld_items(text: str) -> list[dict[str, Any]]:
 
 
 def _published(candidates: list[str]) -> str:
-    """The most precise date among the candidates that agree with the first one's day."""
-    found = [c.strip() for c in candidates if c and c.strip()]
-    if not found:
+    """ISO 8601 publication time: the first candidate that parses (the page's own metadata
+    comes first), with the time of day from another candidate of the same day if it lacks one."""
+    parsed = [iso for iso in (_iso(c) for c in candidates if c and c.strip()) if iso]
+    if not parsed:
         return ""
-    day = found[0][:10]
+    day = parsed[0][:10]
     # a bare midnight is how some parsers say "no time given": not more precise than the day
-    precise = [c for c in found if c[:10] == day and len(c) > 10 and not c.endswith(("T00:00:00", "T00:00"))]
-    return _iso(precise[0]) if precise else _iso(found[0])
+    precise = [c for c in parsed if c[:10] == day and len(c) > 10 and "T00:00:00" not in c[:19] + "+"]
+    return precise[0] if precise else day
 
 
 def _iso(value: str) -> str:
+    """A date or date-time in ISO 8601, or "" when it cannot be read."""
+    value = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return value
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
-        return value
+        pass
+    try:
+        return parsedate_to_datetime(value).isoformat()  # "Mon, 29 Dec 2025 14:52:00 GMT"
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return dateparser.parse(value, dayfirst=not re.match(r"\d{4}", value)).isoformat()
+    except (ValueError, OverflowError):
+        return ""
 
 
 def _language(spec_lang: str | None, page_langs: list[str], default: str | None) -> tuple[str, str]:
@@ -254,8 +268,8 @@ def extract_html(
         outlet="", name="", source=url or "",
         title=best.title or next((o.title for o in others if o.title), ""),
         authors=best.authors or next((o.authors for o in others if o.authors), []),
-        published=_published([r.published for r in results.values()][:1] + [facts.get("jsonld_published", ""),
-                              facts.get("meta_published", "")] + [r.published for r in results.values()][1:]),
+        published=_published([facts.get("jsonld_published", ""), facts.get("meta_published", ""),
+                              *(r.published for r in results.values())]),
         language=lang, extractor=chosen if best.text.strip() else "",
     )
     if chosen != ORDER[0] and best.text.strip():
@@ -308,7 +322,7 @@ def extract_snapshot(
 
 
 def _count_words(text: str) -> int:
-    return len(text.split())
+    return len(words(text))
 
 
 def _finish(article: Article, text: str, html: str, facts: dict[str, str]) -> None:

@@ -85,6 +85,7 @@ def fetch_url(
     settings: FetchSettings = FetchSettings(),
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    language: str | None = None,
 ) -> snap.Snapshot:
     """Fetch one page over HTTP(S).
 
@@ -102,7 +103,7 @@ def fetch_url(
     headers = {
         "User-Agent": settings.user_agent,
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
-        "Accept-Language": "en;q=0.9,*;q=0.5",
+        "Accept-Language": f"{language};q=0.9,*;q=0.5" if language else "*",
     }
     attempt = 0
     while True:
@@ -185,7 +186,7 @@ def get_snapshot(
                              "run once without --offline to fetch it, or save the page and use 'file:'")
         return cached
     with requests.Session() as session:
-        fetched = fetch_url(outlet.url, outlet.key, settings, session)
+        fetched = fetch_url(outlet.url, outlet.key, settings, session, language=outlet.language)
     try:
         cache.put(fetched)
     except OSError as exc:  # a cache we cannot write costs --offline later, not this run
@@ -207,6 +208,10 @@ def get_snapshots(
             return get_snapshot(outlet, cache, offline, settings)
         except FetchError as exc:
             return exc
+        except Exception as exc:  # a bug must cost one outlet, not the run
+            log.exception("fetching %s", outlet.source)
+            return FetchError(outlet.key, outlet.source, f"internal error ({exc.__class__.__name__}: {exc})",
+                              "please report this with the page")
         finally:
             if on_done:
                 on_done(outlet.key)

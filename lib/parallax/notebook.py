@@ -48,6 +48,7 @@ def notebook_path(name: str = REPORT) -> Path:
 
 def ensure_kernel(home: Path) -> None:
     """Write the ``parallax`` kernelspec (this Python) under ``home`` and put it first on JUPYTER_PATH."""
+    home = Path(home).resolve()
     spec_dir = home / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {

@@ -21,14 +21,13 @@ from .runs import Run, collect_snapshots, find_out_dir, new_run_folder, record
 from .spec import load_spec
 
 
-def open_run(spec: str = "", run_dir: str = "", offline: bool = False, cache_dir: str = "",
-             out_dir: str = "") -> Run:
+def open_run(spec: str = "", run_dir: str = "", offline: bool = False, cache_dir: str = "") -> Run:
     """Load the spec (the bundled example when empty), open the run folder and get every page.
 
-    ``run_dir`` empty: a new folder under ``out_dir`` (default: the project's outputs/).
+    ``run_dir`` empty: a new folder under :func:`~parallax.runs.find_out_dir`.
     """
     story = load_spec(spec or example_spec())
-    folder = Path(run_dir) if run_dir else new_run_folder(Path(out_dir) if out_dir else find_out_dir(), story.story)
+    folder = Path(run_dir) if run_dir else new_run_folder(find_out_dir(), story.story)
     folder.mkdir(parents=True, exist_ok=True)
     run = Run(story=story, folder=folder, offline=offline,
               parameters={"spec": str(story.path), "run_dir": str(folder), "offline": offline})
@@ -51,6 +50,10 @@ def extract_articles(run: Run) -> list[Article]:
             except ExtractionError as exc:
                 run.errors[outlet.key] = str(exc)
                 articles.append(failed(outlet.key, outlet.name, outlet.source, str(exc)))
+            except Exception as exc:  # a bug must cost one outlet, not the report
+                message = f"{outlet.key}: internal error while extracting ({exc.__class__.__name__}: {exc}); please report this with the page"
+                run.errors[outlet.key] = message
+                articles.append(failed(outlet.key, outlet.name, outlet.source, message))
         tables.write_table(run.folder, "articles", tables.articles_frame(articles))
     return articles
 

@@ -25,6 +25,7 @@ from .fetch import FetchSettings, SnapshotCache, get_snapshots
 from .spec import Story
 
 RUN_JSON = "run.json"
+ERRORS_FILE = "_errors.json"  # in snapshots/; "_" cannot start an outlet key, so no outlet's file clashes
 PACKAGES = ("parallax", "trafilatura", "newspaper4k", "textstat", "pysbd", "pandas", "matplotlib",
             "papermill", "nbconvert", "requests", "lxml")
 
@@ -40,12 +41,6 @@ class Run:
     errors: dict[str, str] = field(default_factory=dict)       # outlet key -> message
     timings: dict[str, float] = field(default_factory=dict)    # stage -> seconds
     parameters: dict[str, Any] = field(default_factory=dict)
-
-    def path(self, *parts: str) -> Path:
-        """A path inside the run folder (parent folders created)."""
-        target = self.folder.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -108,14 +103,14 @@ def collect_snapshots(
 
 def _load_errors(folder: Path) -> dict[str, str]:
     try:
-        return json.loads((folder / "errors.json").read_text(encoding="utf-8"))
+        return json.loads((folder / ERRORS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
 def _save_errors(folder: Path, errors: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "errors.json").write_text(json.dumps(errors, indent=2, ensure_ascii=False), encoding="utf-8")
+    (folder / ERRORS_FILE).write_text(json.dumps(errors, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def versions() -> dict[str, str]:

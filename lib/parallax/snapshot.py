@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,13 @@ class Snapshot:
         """The SHA-256 of the body, hex."""
         return hashlib.sha256(self.body).hexdigest()
 
+    @cached_property
+    def _decoded(self) -> tuple[str, str]:
+        return decode(self.body, self.charset)
+
     def text(self) -> str:
         """The body decoded to text (see :func:`decode`)."""
-        return decode(self.body, self.charset)[0]
+        return self._decoded[0]
 
     def meta(self) -> dict[str, Any]:
         """Everything but the body, JSON-ready."""
@@ -53,7 +58,7 @@ class Snapshot:
         del data["body"]
         data["sha256"] = self.sha256
         data["bytes"] = len(self.body)
-        data["encoding"] = decode(self.body, self.charset)[1]
+        data["encoding"] = self._decoded[1]
         return data
 
 
@@ -78,6 +83,8 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
         candidates.append(match.group(1).decode("ascii", "ignore"))
     for name in candidates:
         codec = _codec(name)
+        if codec == "cp1252" and _is_utf8(body):  # a server default, contradicted by the bytes
+            return body.decode("utf-8"), "utf-8"
         if codec:
             try:
                 return body.decode(codec), codec
@@ -91,6 +98,17 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
     if best is not None and best.encoding:
         return str(best), best.encoding
     return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _is_utf8(body: bytes) -> bool:
+    """True when the bytes hold non-ASCII text that decodes as UTF-8 (nearly never by chance)."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _codec(name: str | None) -> str | None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,6 @@ class Story:
     path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def outlet(self, key: str) -> Outlet:
-        """The outlet with this key."""
-        for outlet in self.outlets:
-            if outlet.key == key:
-                return outlet
-        raise KeyError(key)
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form (for run.json)."""
         data = asdict(self)
@@ -68,9 +62,34 @@ class Story:
         return data
 
 
+_CYRILLIC = dict(zip("абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя",
+                     "a b v g g d e ye yo zh z i i yi y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya".split(" ")))
+
+
 def slugify(name: str) -> str:
-    """An outlet key derived from its name: ``"The Kyiv Herald"`` -> ``"the-kyiv-herald"``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """An outlet key derived from its name: ``"The Kyiv Herald"`` -> ``"the-kyiv-herald"``,
+    ``"Le Télégramme"`` -> ``"le-telegramme"``, ``"Новая газета"`` -> ``"novaya-gazeta"``."""
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in name.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """safe_load that refuses a key given twice (PyYAML keeps the last one silently)."""
+
+
+def _no_duplicate_keys(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key!r} is given twice", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 
 
 def load_spec(path: str | Path) -> Story:
@@ -84,7 +103,7 @@ def load_spec(path: str | Path) -> Story:
     if not path.is_file():
         raise SpecError(label, "file", "no such spec file", "check the path (specs are YAML files)")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
     except UnicodeDecodeError:
         raise SpecError(label, "file", "not UTF-8 text", "save the spec as UTF-8") from None
     except yaml.YAMLError as exc:
@@ -123,7 +142,14 @@ def parse_spec(data: Any, base_dir: Path, label: str = "spec", path: Path | None
         )
     outlets = [_outlet(label, i, item, base_dir) for i, item in enumerate(outlets_data)]
     seen: dict[str, int] = {}
+    names: dict[str, int] = {}
     for i, outlet in enumerate(outlets):
+        if outlet.name in names:
+            raise SpecError(
+                label, f"outlets[{i}].name", f"{outlet.name!r} is also the name of outlets[{names[outlet.name]}]",
+                "give each outlet its own name (charts and tables show it), e.g. 'Meridian Wire (Russian edition)'",
+            )
+        names[outlet.name] = i
         if outlet.key in seen:
             raise SpecError(
                 label, f"outlets[{i}].key", f"key {outlet.key!r} is also used by outlets[{seen[outlet.key]}]",
@@ -152,6 +178,8 @@ def _no_unknown(label: str, where: str, data: dict[str, Any], allowed: set[str])
 def _language(label: str, field_name: str, value: Any) -> str | None:
     if value is None:
         return None
+    if isinstance(value, bool):  # YAML 1.1 reads no, on, yes, off as booleans
+        raise SpecError(label, field_name, f"YAML read the code as {value}", "quote the language code, e.g. language: \"no\"")
     if not isinstance(value, str) or not LANGUAGE.match(value):
         raise SpecError(label, field_name, f"{value!r} is not a language code", "use an ISO 639-1 code such as 'en' or 'es'")
     return value.replace("-", "_")
@@ -163,6 +191,8 @@ def _outlet(label: str, index: int, item: Any, base_dir: Path) -> Outlet:
         raise SpecError(label, where, "not a mapping", "write each outlet as 'name:' plus 'url:' or 'file:'")
     _no_unknown(label, where, item, OUTLET_FIELDS)
     name = item.get("name")
+    if isinstance(name, (int, float)) and not isinstance(name, bool):  # name: 1843
+        name = str(name)
     if not isinstance(name, str) or not name.strip():
         raise SpecError(label, f"{where}.name", "missing", "add 'name:' (the outlet's name as shown in charts)")
     name = name.strip()
@@ -179,7 +209,11 @@ def _outlet(label: str, index: int, item: Any, base_dir: Path) -> Outlet:
         raise SpecError(label, where, f"{name} {problem}", "give exactly one: 'url:' to fetch or 'file:' for a saved page")
     language = _language(label, f"{where}.language", item.get("language"))
     if url is not None:
-        parsed = urlparse(str(url))
+        try:
+            parsed = urlparse(str(url))
+            parsed.port  # noqa: B018  (raises on a bad port or IPv6 literal)
+        except ValueError:
+            raise SpecError(label, f"{where}.url", f"{url!r} is not a valid URL", "copy the address from the browser's address bar") from None
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise SpecError(label, f"{where}.url", f"{url!r} is not an http(s) URL", "write the full address, starting with https://")
         return Outlet(key=key, name=name, url=str(url), language=language)
