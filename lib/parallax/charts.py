@@ -103,13 +103,19 @@ def grade_levels(tidy: pd.DataFrame, order: list[str], colors: dict[str, str]) -
     return fig
 
 
+def _with_text(articles: list[Article], order: list[str]) -> dict[str, Article]:
+    """The articles that have text, by name, in chart order."""
+    by_name = {a.name: a for a in articles if a.ok}
+    return {n: by_name[n] for n in order if n in by_name}
+
+
 def sentence_lengths(articles: list[Article], order: list[str], colors: dict[str, str]) -> Figure:
     """Distribution of sentence length per outlet (box: middle half; line: median)."""
     title = "How long are each version's sentences?"
-    by_name = {a.name: a for a in articles if a.ok}
-    names = [n for n in order if n in by_name]
-    if not names:
+    by_name = _with_text(articles, order)
+    if not by_name:
         return _empty(title, "No outlet has text")
+    names = list(by_name)
     lengths = [[len(words(s.text)) for s in sentences(by_name[n].paragraphs, by_name[n].language)] for n in names]
     fig, ax = _figure(len(names), title, "Each dot is a sentence; the box holds the middle half, the line is the median")
     box = ax.boxplot(lengths, vert=False, positions=range(len(names)), widths=0.55, patch_artist=True,
@@ -128,10 +134,10 @@ def sentence_lengths(articles: list[Article], order: list[str], colors: dict[str
 def article_length(articles: list[Article], order: list[str], colors: dict[str, str]) -> Figure:
     """Words in each outlet's article body."""
     title = "How long is each version?"
-    by_name = {a.name: a for a in articles if a.ok}
-    names = [n for n in order if n in by_name]
-    if not names:
+    by_name = _with_text(articles, order)
+    if not by_name:
         return _empty(title, "No outlet has text")
+    names = list(by_name)
     fig, ax = _figure(len(names), title, "Words in the article body, after removing page furniture and repeats")
     values = [by_name[n].words for n in names]
     ax.barh(range(len(names)), values, color=[colors[n] for n in names], height=0.6)
