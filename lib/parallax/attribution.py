@@ -1,0 +1,515 @@
+"""Who says what: attribution cues, sources and contents, sentence by sentence (English).
+
+Rule-based and transparent: the cue verbs, hedges and source classes live in
+``data/cues.txt``, ``data/hedges.txt`` and ``data/sources.txt``. For each sentence
+it finds the cue ("said", "according to", "X called it Y"), the source as written
+("Russian Foreign Minister Sergei Lavrov", "Ukrainian officials"), the content,
+and whether the quote is direct, indirect or mixed; pronouns and descriptions
+("He stressed", "the minister said") are resolved to the last named source they fit,
+and a quotation running over several sentences keeps its source. Each sentence is
+then ``attributed``, ``hedged`` (own voice with "alleged", "reportedly"...) or
+``asserted`` (the outlet's own voice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+
+from .segment import split_sentences
+
+Span = tuple[int, int]
+
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*\.?|[“”\"‘’'«»]|[^\w\s]")
+OPEN_QUOTES, CLOSE_QUOTES, BOTH_QUOTES = "“‘«", "”’»", "\"'"
+DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "that", "these", "those", "our", "my",
+               "your", "such", "any", "no", "every", "each", "some", "russia's", "ukraine's"}
+AUXILIARIES = {"has", "had", "have", "was", "were", "is", "are", "be", "been", "would", "will", "could", "can",
+               "may", "might", "should", "must", "did", "does", "do", "also", "then", "later", "again", "not",
+               "never", "previously", "repeatedly", "once", "first", "publicly", "privately", "recently", "earlier"}
+BOUNDARIES = {"that", "which", "who", "whom", "whose", "and", "but", "or", "because", "when", "while", "if", "as",
+              "than", "after", "before", "since", "where", "so", "though", "although", "whether", "what", "how",
+              "why", "to", "it", "there", "not", "nor", "yet", "until", "unless", "once"}
+NP_PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "on"}
+PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "group", "we": "group", "i": "person"}
+TITLES = {"president", "prime", "minister", "foreign", "defense", "defence", "interior", "secretary", "senator",
+          "sen", "sen.", "rep", "rep.", "gov", "gov.", "governor", "mayor", "chancellor", "general", "gen", "gen.",
+          "chair", "chairman", "chairwoman", "director", "spokesman", "spokeswoman", "spokesperson", "aide",
+          "ambassador", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "deputy", "vice", "former", "acting",
+          "kremlin", "state", "department", "press", "secretary-general", "chief", "commander", "adviser",
+          "advisor", "official", "lawmaker", "representative", "judge", "justice", "board", "county", "city",
+          "u.s.", "us", "white", "house", "national", "security"}
+NOUNLIKE_CUES = {"claim", "claims", "reports", "report", "calls", "shows", "states", "notes", "finds", "labels",
+                 "brands", "alleged", "reported", "purported", "said", "called", "expected", "found", "described",
+                 "estimates", "promised", "threatened", "posted", "disputed", "exposed", "dismissed", "labeled",
+                 "labelled", "questioned", "believed", "proved"}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution: a cue, the source it credits and the content it reports.
+
+    Spans are character offsets into the text given to :func:`attribute_text`
+    (or into the paragraph, for :func:`attribute_paragraphs`).
+    """
+
+    sentence: int
+    cue: str
+    cue_span: Span
+    cue_class: str
+    source: str = ""
+    source_span: Span | None = None
+    source_kind: str = ""        # named, anonymous, collective, pronoun, or "" when there is none
+    resolved_source: str = ""    # the name the source refers to ("He" -> "Sergei Lavrov")
+    content: str = ""
+    content_span: Span | None = None
+    quote: str = ""              # direct, indirect or mixed
+
+
+@dataclass(frozen=True)
+class SentenceAttribution:
+    """What one sentence does with its claims."""
+
+    position: int
+    paragraph: int
+    text: str
+    status: str                               # attributed, asserted or hedged
+    attributions: tuple[Attribution, ...] = ()
+    hedges: tuple[str, ...] = ()
+    continued_from: int | None = None         # a quotation that started in this earlier sentence
+
+    @property
+    def source(self) -> str:
+        """Who the sentence credits (resolved), or ""."""
+        for a in self.attributions:
+            if a.resolved_source or a.source:
+                return a.resolved_source or a.source
+        return ""
+
+    @property
+    def cue(self) -> str:
+        """The first cue as written, or ""."""
+        return self.attributions[0].cue if self.attributions else ""
+
+
+# ---------------------------------------------------------------- data files
+
+def _data(name: str) -> list[str]:
+    text = resources.files("parallax").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, str]:
+    """Cue form -> class, from data/cues.txt."""
+    out = {}
+    for line in _data("cues.txt"):
+        form, _, kind = line.partition("\t")
+        out[form.strip().lower()] = kind.strip() or "neutral"
+    return out
+
+
+@lru_cache(maxsize=1)
+def hedge_patterns() -> tuple[re.Pattern[str], ...]:
+    """Hedge expressions, from data/hedges.txt."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in _data("hedges.txt"))
+
+
+@lru_cache(maxsize=1)
+def source_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(class, pattern) pairs from data/sources.txt."""
+    out = []
+    for line in _data("sources.txt"):
+        kind, _, pattern = line.partition("\t")
+        out.append((kind.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- tokens
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalnum()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str, base: int) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok.endswith(".") and len(tok) > 1 and not re.fullmatch(r"(?:[A-Za-z]\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|Gen\.|Sen\.|Rep\.|Gov\.|St\.", tok):
+            out.append(_Tok(tok[:-1], base + m.start(), base + m.end() - 1))
+            out.append(_Tok(".", base + m.end() - 1, base + m.end()))
+        else:
+            out.append(_Tok(tok, base + m.start(), base + m.end()))
+    return out
+
+
+def _is_quote(t: _Tok) -> bool:
+    return t.text in OPEN_QUOTES + CLOSE_QUOTES + BOTH_QUOTES and not (t.text in "'’" and False)
+
+
+# ---------------------------------------------------------------- one sentence
+
+def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:
+    """(first token, last token, class) of each cue in the sentence."""
+    table = cues()
+    found = []
+    i = 0
+    while i < len(toks):
+        two = f"{toks[i].low} {toks[i + 1].low}" if i + 1 < len(toks) else ""
+        if two in table:
+            found.append((i, i + 1, table[two]))
+            i += 2
+            continue
+        low = toks[i].low
+        if low in table and toks[i].is_word:
+            prev = toks[i - 1].low if i else ""
+            if low in NOUNLIKE_CUES and (prev in DETERMINERS or prev.endswith(("'s", "’s"))):
+                i += 1
+                continue
+            if prev == "to" or (low in ("said", "called") and prev in ("the", "so", "is", "be")):
+                i += 1
+                continue
+            if low in ("called", "described", "labeled", "labelled", "branded") and i + 1 < len(toks) \
+                    and toks[i + 1].low in ("for", "on", "off", "in", "up", "to"):
+                i += 1  # "called for", "called on": not an attribution of a label
+                continue
+            found.append((i, i, table[low]))
+        i += 1
+    return found
+
+
+def _np_left(toks: list[_Tok], end: int) -> tuple[int, int] | None:
+    """The noun phrase ending at token ``end`` (inclusive), walking left; None if none."""
+    i = end
+    while i >= 0 and toks[i].low in AUXILIARIES:  # "has said", "also warned"
+        i -= 1
+    while i >= 0 and toks[i].low.endswith("ly") and toks[i].is_word and not toks[i].cap:
+        i -= 1  # "immediately rejected"
+    last = i
+    if last < 0:
+        return None
+    start = None
+    j = last
+    taken = 0
+    while j >= 0 and taken < 12:
+        t = toks[j]
+        if t.text == "," and start is not None and j > 0:
+            # "Sergei Lavrov, Russia's foreign minister, said": take the name before the appositive
+            k = j - 1
+            name_start = None
+            while k >= 0 and toks[k].is_word and (toks[k].cap or toks[k].low in ("de", "van", "von", "al")):
+                name_start = k
+                k -= 1
+            if name_start is not None and (k < 0 or not toks[k].is_word or toks[k].low in BOUNDARIES):
+                start = name_start
+            break
+        if not t.is_word and t.text not in ("'s", "’s", "-", "&"):
+            break
+        if t.low in BOUNDARIES and not (t.cap and j == 0):
+            break
+        if t.low in NP_PREPOSITIONS and (j == 0 or not toks[j - 1].is_word):
+            break
+        start = j
+        taken += 1
+        j -= 1
+    if start is None:
+        return None
+    while start <= last and toks[start].low in NP_PREPOSITIONS:
+        start += 1
+    if start > last:
+        return None
+    # a noun phrase has a noun or a name: not just "also" or "Monday"
+    words = [t for t in toks[start:last + 1] if t.is_word]
+    if not words:
+        return None
+    return start, last
+
+
+def _np_right(toks: list[_Tok], begin: int) -> tuple[int, int] | None:
+    """The noun phrase starting at token ``begin``, walking right to a comma or the end."""
+    j, end = begin, None
+    while j < len(toks) and j - begin < 14:
+        t = toks[j]
+        if not t.is_word and t.text not in ("'s", "’s", "-", "&"):
+            break
+        if t.low in BOUNDARIES and j > begin:
+            break
+        end = j
+        j += 1
+    return (begin, end) if end is not None else None
+
+
+TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
+              "tonight", "earlier", "later", "recently", "night", "morning", "evening", "afternoon", "week", "month",
+              "year", "last", "this", "on", "late", "early", "again", "also", "repeatedly", "publicly", "privately"}
+ADDRESSEES = {"reporters", "journalists", "him", "her", "them", "us", "me", "lawmakers", "parliament", "congress",
+              "state", "television", "tv", "radio", "officials", "supporters"}
+
+
+def _skip_addressee_and_time(toks: list[_Tok], i: int, cue: str) -> int:
+    """Index of the first content token after a cue: past "told reporters", "said on Monday"."""
+    if cue in ("told", "tells", "tell", "asked", "asks", "urged", "urges", "warned", "assured", "reminded"):
+        j = i
+        while j < len(toks) and toks[j].is_word and (toks[j].cap or toks[j].low in ADDRESSEES) \
+                and toks[j].low not in {"that", "it", "they", "he", "she"}:
+            j += 1
+        if j > i and j < len(toks) and (toks[j].low == "that" or toks[j].is_word):
+            i = j
+    while i < len(toks) and toks[i].low in TIME_WORDS:
+        i += 1
+    if i < len(toks) and toks[i].text == ",":
+        i += 1
+    return i
+
+
+def _span(toks: list[_Tok], a: int, b: int) -> Span:
+    return toks[a].start, toks[b].end
+
+
+def _strip_span(text: str, span: Span, base: int) -> Span | None:
+    """Trim spaces, quotes and punctuation from both ends of a span (offsets include ``base``)."""
+    start, end = span
+    s, e = start - base, end - base
+    while s < e and (text[s].isspace() or text[s] in ",;:—–-“”\"'‘’«»()."):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–-“”\"'‘’«»()."):
+        e -= 1
+    return (s + base, e + base) if e > s else None
+
+
+def _quote_kind(text: str, span: Span | None, base: int) -> str:
+    if span is None:
+        return ""
+    s, e = span[0] - base, span[1] - base
+    before = text[:s].rstrip()[-1:]
+    after = text[e:].lstrip(",.;:!? ")[:1]
+    if before and before in OPEN_QUOTES + BOTH_QUOTES and after and after in CLOSE_QUOTES + BOTH_QUOTES:
+        return "direct"
+    return "mixed" if re.search(r"[“\"«]", text[s:e]) else "indirect"
+
+
+def _source_kind(source: str) -> str:
+    low = source.lower().strip()
+    if low in PRONOUNS:
+        return "pronoun"
+    for kind, pattern in source_patterns():
+        if pattern.search(source):
+            if kind == "collective" and _name_in(source):
+                return "named"
+            return kind
+    return "named" if any(w[:1].isupper() for w in source.split()) else "collective"
+
+
+def _name_in(source: str) -> str:
+    """The personal name inside a source: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
+    head = re.split(r",| who | of the | for the ", source)[0]
+    words = head.split()
+    run: list[str] = []
+    for w in reversed(words):
+        if w[:1].isupper() and w.lower().strip(".,") not in TITLES and not w.lower().endswith(("'s", "’s")):
+            run.insert(0, w)
+        else:
+            break
+    if not run or len(run) > 4:
+        return ""
+    if len(run) == 1 and len(words) == 1:  # "Lavrov" alone is a name; "Kyiv" alone is a place: the caller decides
+        return run[0]
+    return " ".join(run)
+
+
+def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attribution]:
+    """The attributions of one sentence (spans offset by ``base``)."""
+    toks = _tokens(text, base)
+    out: list[Attribution] = []
+    for first, last, kind in _find_cues(toks):
+        cue_span = _span(toks, first, last)
+        cue = text[cue_span[0] - base:cue_span[1] - base]
+        source_span = content_span = None
+        if cue.lower() == "according to":
+            right = _np_right(toks, last + 1)
+            if right:
+                source_span = _span(toks, *right)
+                after = right[1] + 1
+                if first > 0:  # "Content, according to X."
+                    content_span = (toks[0].start, toks[first - 1].end)
+                elif after < len(toks):  # "According to X, content."
+                    content_span = (toks[after].start, toks[-1].end)
+        else:
+            prev = toks[first - 1] if first else None
+            inverted = prev is not None and (prev.text == "," or prev.text in CLOSE_QUOTES + BOTH_QUOTES)
+            left = None if inverted else _np_left(toks, first - 1)
+            if left:
+                source_span = _span(toks, *left)
+                after = _skip_addressee_and_time(toks, last + 1, cue.lower())
+                if after < len(toks) and toks[after].text != ".":
+                    content_span = (toks[after].start, toks[-1].end)
+                elif left[0] > 0:
+                    content_span = (toks[0].start, toks[left[0] - 1].end)
+            else:
+                right = _np_right(toks, last + 1)
+                if right and (toks[right[0]].cap or toks[right[0]].low in DETERMINERS):
+                    source_span = _span(toks, *right)
+                if first > 0:
+                    content_span = (toks[0].start, toks[first - 1].end)
+        source_span = _strip_span(text, source_span, base) if source_span else None
+        content_span = _strip_span(text, content_span, base) if content_span else None
+        if source_span is None and content_span is None:
+            continue
+        source = text[source_span[0] - base:source_span[1] - base] if source_span else ""
+        content = text[content_span[0] - base:content_span[1] - base] if content_span else ""
+        out.append(Attribution(
+            sentence=index, cue=cue, cue_span=cue_span, cue_class=kind, source=source, source_span=source_span,
+            source_kind=_source_kind(source) if source else "", content=content, content_span=content_span,
+            quote=_quote_kind(text, content_span, base),
+        ))
+    return _drop_nested(out)
+
+
+def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
+    """A cue inside another attribution's source is no cue ("the report said" inside "X said the report said")."""
+    keep = []
+    for a in atts:
+        if any(b is not a and b.source_span and b.source_span[0] <= a.cue_span[0] < b.source_span[1] for b in atts):
+            continue
+        keep.append(a)
+    return keep
+
+
+def hedges_in(text: str) -> tuple[str, ...]:
+    """The hedge expressions in a sentence, as written."""
+    return tuple(m.group(0) for p in hedge_patterns() for m in [p.search(text)] if m)
+
+
+# ---------------------------------------------------------------- an article
+
+@dataclass
+class _Context:
+    people: list[str] = field(default_factory=list)   # named person sources, latest last
+    groups: list[str] = field(default_factory=list)   # collective sources, latest last
+    titled: dict[str, str] = field(default_factory=dict)  # title word -> name ("minister" -> "Sergei Lavrov")
+
+
+def _resolve(a: Attribution, ctx: _Context) -> Attribution:
+    if not a.source:
+        return a
+    low = a.source.lower()
+    if a.source_kind == "pronoun":
+        pool = ctx.people if PRONOUNS[low] == "person" else (ctx.groups or ctx.people)
+        return replace(a, resolved_source=pool[-1]) if pool else a
+    words = low.split()
+    if words and words[0] in ("the", "this") and len(words) <= 4:
+        for word in reversed(words[1:]):
+            if word in ctx.titled:
+                return replace(a, resolved_source=ctx.titled[word], source_kind="named")
+    name = _name_in(a.source) if a.source_kind == "named" else ""
+    if name and " " not in name:  # "Lavrov" after "Sergei Lavrov": the full name
+        name = next((p for p in reversed(ctx.people) if p.split()[-1] == name), name)
+    return replace(a, resolved_source=name or a.source)
+
+
+def _remember(a: Attribution, ctx: _Context) -> None:
+    if a.source_kind == "named":
+        name = a.resolved_source or _name_in(a.source)
+        if name and len(name.split()) >= 1:
+            ctx.people.append(name)
+            for word in a.source.lower().replace(",", " ").split():
+                if word in TITLES and word not in ("former", "acting", "deputy", "vice", "u.s.", "us"):
+                    ctx.titled[word] = name
+    elif a.source_kind == "collective":
+        ctx.groups.append(a.resolved_source or a.source)
+
+
+def _quote_state(text: str, open_before: bool) -> tuple[bool, bool]:
+    """(starts inside a quotation, ends inside one), counting quotation marks."""
+    depth = open_before
+    for ch in text:
+        if ch in OPEN_QUOTES:
+            depth = True
+        elif ch in CLOSE_QUOTES:
+            depth = False
+        elif ch == '"':
+            depth = not depth
+    return open_before, depth
+
+
+def attribute_paragraphs(paras: list[str], lang: str = "en") -> list[SentenceAttribution]:
+    """Every sentence of an article, with its attributions and status (spans relative to its paragraph)."""
+    units = [(p, s, e) for p, para in enumerate(paras) for s, e in split_sentences(para, lang)]
+    results = _attribute_units([(p, paras[p][s:e], s) for p, s, e in units])
+    return results
+
+
+def attribute_text(text: str, lang: str = "en") -> list[Attribution]:
+    """Every attribution in a text (one paragraph per line), spans as offsets into ``text``."""
+    units = []
+    offset = 0
+    for p, line in enumerate(text.split("\n")):
+        for s, e in split_sentences(line, lang) if line.strip() else ():
+            units.append((p, line[s:e], offset + s))
+        offset += len(line) + 1
+    return [a for r in _attribute_units(units) for a in r.attributions]
+
+
+def _attribute_units(units: list[tuple[int, str, int]]) -> list[SentenceAttribution]:
+    ctx = _Context()
+    results: list[SentenceAttribution] = []
+    open_quote, quote_start = False, None
+    last_paragraph = None
+    for position, (paragraph, text, base) in enumerate(units):
+        if paragraph != last_paragraph and not open_quote:
+            quote_start = None
+        last_paragraph = paragraph
+        atts = [_resolve(a, ctx) for a in sentence_attributions(text, base, position)]
+        for a in atts:
+            _remember(a, ctx)
+        starts_inside, ends_inside = _quote_state(text, open_quote)
+        continued = None
+        if not atts and starts_inside and quote_start is not None:
+            continued = quote_start
+        if ends_inside and not starts_inside:
+            quote_start = position
+        elif not ends_inside:
+            quote_start = None if not atts else quote_start
+        open_quote = ends_inside
+        hedges = hedges_in(text)
+        status = "attributed" if atts or continued is not None else ("hedged" if hedges else "asserted")
+        results.append(SentenceAttribution(position, paragraph, text.strip(), status, tuple(atts), hedges, continued))
+    return _backfill_quotes(results)
+
+
+def _backfill_quotes(results: list[SentenceAttribution]) -> list[SentenceAttribution]:
+    """A quotation that opens in one sentence and is credited in a later one gets that source;
+    a continued quotation inherits its opener's source."""
+    out = list(results)
+    for i, r in enumerate(out):
+        if r.continued_from is not None and not r.attributions:
+            opener = out[r.continued_from]
+            if opener.attributions:
+                out[i] = replace(r, attributions=tuple(replace(a, sentence=r.position, cue_span=a.cue_span) for a in opener.attributions[:1]))
+    for i in range(len(out) - 1, 0, -1):  # “We will respond. Nothing will stop us,” Lavrov said.
+        r, prev = out[i], out[i - 1]
+        if r.attributions and not prev.attributions and prev.status != "attributed" and _opens_unclosed(prev.text) \
+                and r.paragraph == prev.paragraph:
+            out[i - 1] = replace(prev, status="attributed", attributions=(r.attributions[0],), continued_from=r.position)
+    return out
+
+
+def _opens_unclosed(text: str) -> bool:
+    return _quote_state(text, False)[1]
