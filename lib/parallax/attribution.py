@@ -198,8 +198,8 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:
 def _np_left(toks: list[_Tok], end: int) -> tuple[int, int] | None:
     """The noun phrase ending at token ``end`` (inclusive), walking left; None if none."""
     i = end
-    while i >= 0 and toks[i].low in AUXILIARIES:  # "has said", "also warned"
-        i -= 1
+    while i >= 0 and (toks[i].low in AUXILIARIES or toks[i].low in TIME_WORDS or toks[i].low in WEEKDAYS):
+        i -= 1  # "has said", "also warned", "on Monday dismissed"
     while i >= 0 and toks[i].low.endswith("ly") and toks[i].is_word and not toks[i].cap:
         i -= 1  # "immediately rejected"
     last = i
@@ -256,6 +256,7 @@ def _np_right(toks: list[_Tok], begin: int) -> tuple[int, int] | None:
     return (begin, end) if end is not None else None
 
 
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
               "tonight", "earlier", "later", "recently", "night", "morning", "evening", "afternoon", "week", "month",
               "year", "last", "this", "on", "late", "early", "again", "also", "repeatedly", "publicly", "privately"}
@@ -319,7 +320,13 @@ def _source_kind(source: str) -> str:
 
 def _name_in(source: str) -> str:
     """The personal name inside a source: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
-    head = re.split(r",| who | of the | for the ", source)[0]
+    parts = [p for p in re.split(r",| who | of the | for the ", source) if p.strip()]
+    if len(parts) > 1:
+        for part in parts:
+            found = _name_in(part)
+            if found and " " in found:
+                return found
+    head = parts[0] if parts else source
     words = head.split()
     run: list[str] = []
     for w in reversed(words):
@@ -353,8 +360,22 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
                     content_span = (toks[after].start, toks[-1].end)
         else:
             prev = toks[first - 1] if first else None
-            inverted = prev is not None and (prev.text == "," or prev.text in CLOSE_QUOTES + BOTH_QUOTES)
-            left = None if inverted else _np_left(toks, first - 1)
+            after_comma = prev is not None and (prev.text == "," or prev.text in CLOSE_QUOTES + BOTH_QUOTES)
+            nxt = toks[last + 1] if last + 1 < len(toks) else None
+            inverted = after_comma and nxt is not None and nxt.is_word and (nxt.cap or nxt.low in DETERMINERS)
+            appositive = None
+            if after_comma and prev.text == "," and first >= 2:  # "Russia's foreign minister, Sergei Lavrov, said"
+                inner = _np_left(toks, first - 2)
+                if inner and inner[0] >= 2 and toks[inner[0] - 1].text == ",":
+                    outer = _np_left(toks, inner[0] - 2)
+                    if outer and (outer[0] == 0 or not toks[outer[0] - 1].is_word):
+                        appositive = (outer[0], inner[1])
+            if appositive:
+                left = appositive
+            elif after_comma and not inverted:
+                left = _np_left(toks, first - 2) if prev.text == "," and first >= 2 else None
+            else:
+                left = None if inverted else _np_left(toks, first - 1)
             if left:
                 source_span = _span(toks, *left)
                 after = _skip_addressee_and_time(toks, last + 1, cue.lower())
@@ -404,6 +425,21 @@ class _Context:
     people: list[str] = field(default_factory=list)   # named person sources, latest last
     groups: list[str] = field(default_factory=list)   # collective sources, latest last
     titled: dict[str, str] = field(default_factory=dict)  # title word -> name ("minister" -> "Sergei Lavrov")
+    names: dict[str, str] = field(default_factory=dict)   # surname -> full name, from the whole article
+
+
+_NAME_RUN = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
+
+
+def _names_mentioned(texts: list[str]) -> dict[str, str]:
+    """Surname -> full name for names the article spells out ("Lavrov" -> "Sergei Lavrov")."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for run in _NAME_RUN.findall(text):
+            name = _name_in(run)
+            if name and len(name.split()) >= 2:
+                out.setdefault(name.split()[-1], name)
+    return out
 
 
 def _resolve(a: Attribution, ctx: _Context) -> Attribution:
@@ -420,7 +456,7 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
                 return replace(a, resolved_source=ctx.titled[word], source_kind="named")
     name = _name_in(a.source) if a.source_kind == "named" else ""
     if name and " " not in name:  # "Lavrov" after "Sergei Lavrov": the full name
-        name = next((p for p in reversed(ctx.people) if p.split()[-1] == name), name)
+        name = next((p for p in reversed(ctx.people) if p.split()[-1] == name), ctx.names.get(name, name))
     return replace(a, resolved_source=name or a.source)
 
 
@@ -468,48 +504,49 @@ def attribute_text(text: str, lang: str = "en") -> list[Attribution]:
 
 
 def _attribute_units(units: list[tuple[int, str, int]]) -> list[SentenceAttribution]:
-    ctx = _Context()
+    ctx = _Context(names=_names_mentioned([text for _, text, _ in units]))
     results: list[SentenceAttribution] = []
-    open_quote, quote_start = False, None
-    last_paragraph = None
+    runs: list[int | None] = []          # the quotation each sentence belongs to (its first sentence)
+    open_quote, run_start = False, None
     for position, (paragraph, text, base) in enumerate(units):
-        if paragraph != last_paragraph and not open_quote:
-            quote_start = None
-        last_paragraph = paragraph
         atts = [_resolve(a, ctx) for a in sentence_attributions(text, base, position)]
         for a in atts:
             _remember(a, ctx)
+        _remember_mentions(text, ctx)
         starts_inside, ends_inside = _quote_state(text, open_quote)
-        continued = None
-        if not atts and starts_inside and quote_start is not None:
-            continued = quote_start
-        if ends_inside and not starts_inside:
-            quote_start = position
-        elif not ends_inside:
-            quote_start = None if not atts else quote_start
+        if not starts_inside and ends_inside:
+            run_start = position           # a quotation opens here and runs on
+        runs.append(run_start if (starts_inside or ends_inside) else None)
+        if not ends_inside:
+            run_start = None
         open_quote = ends_inside
         hedges = hedges_in(text)
-        status = "attributed" if atts or continued is not None else ("hedged" if hedges else "asserted")
-        results.append(SentenceAttribution(position, paragraph, text.strip(), status, tuple(atts), hedges, continued))
-    return _backfill_quotes(results)
+        status = "attributed" if atts else ("hedged" if hedges else "asserted")
+        results.append(SentenceAttribution(position, paragraph, text.strip(), status, tuple(atts), hedges))
+    return _share_quote_sources(results, runs)
 
 
-def _backfill_quotes(results: list[SentenceAttribution]) -> list[SentenceAttribution]:
-    """A quotation that opens in one sentence and is credited in a later one gets that source;
-    a continued quotation inherits its opener's source."""
+def _remember_mentions(text: str, ctx: _Context) -> None:
+    """Names a sentence mentions, so that a "he" in the next one can find them (the subject last)."""
+    for run in reversed(_NAME_RUN.findall(text)):
+        name = _name_in(run)
+        if name and len(name.split()) >= 2 and _source_kind(run) == "named":
+            ctx.people.append(name)
+
+
+def _share_quote_sources(results: list[SentenceAttribution], runs: list[int | None]) -> list[SentenceAttribution]:
+    """Every sentence of a quotation that runs over several sentences gets the source credited in any of them."""
     out = list(results)
-    for i, r in enumerate(out):
-        if r.continued_from is not None and not r.attributions:
-            opener = out[r.continued_from]
-            if opener.attributions:
-                out[i] = replace(r, attributions=tuple(replace(a, sentence=r.position, cue_span=a.cue_span) for a in opener.attributions[:1]))
-    for i in range(len(out) - 1, 0, -1):  # “We will respond. Nothing will stop us,” Lavrov said.
-        r, prev = out[i], out[i - 1]
-        if r.attributions and not prev.attributions and prev.status != "attributed" and _opens_unclosed(prev.text) \
-                and r.paragraph == prev.paragraph:
-            out[i - 1] = replace(prev, status="attributed", attributions=(r.attributions[0],), continued_from=r.position)
+    members: dict[int, list[int]] = {}
+    for i, run in enumerate(runs):
+        if run is not None:
+            members.setdefault(run, []).append(i)
+    for start, idx in members.items():
+        credited = next((out[i].attributions[0] for i in reversed(idx) if out[i].attributions), None)
+        if credited is None:
+            continue
+        for i in idx:
+            if not out[i].attributions:
+                out[i] = replace(out[i], status="attributed", continued_from=start,
+                                 attributions=(replace(credited, sentence=out[i].position),))
     return out
-
-
-def _opens_unclosed(text: str) -> bool:
-    return _quote_state(text, False)[1]

@@ -8,13 +8,15 @@ what it shows and axes with units. ``save_chart`` writes PNG (150 dpi) and SVG.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
+from .coverage import coverage_matrix
 from .extract import Article
 from .readability import MEASURE_BY_NAME
 from .segment import sentences, words
@@ -49,8 +51,9 @@ def _empty(title: str, why: str) -> Figure:
     return fig
 
 
-def reading_ease(tidy: pd.DataFrame, order: list[str], colors: dict[str, str]) -> Figure:
+def reading_ease(tidy: pd.DataFrame, outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Flesch reading ease per outlet, with the usual bands (higher is easier)."""
+    order = list(outlets.values())
     title = "How easy is each version to read?"
     data = tidy[(tidy.measure == "flesch_reading_ease") & tidy.value.notna()].set_index("name")
     names = [n for n in order if n in data.index]
@@ -76,8 +79,9 @@ def reading_ease(tidy: pd.DataFrame, order: list[str], colors: dict[str, str]) -
     return fig
 
 
-def grade_levels(tidy: pd.DataFrame, order: list[str], colors: dict[str, str]) -> Figure:
+def grade_levels(tidy: pd.DataFrame, outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """US school grade by five formulas, outlets side by side (English outlets only)."""
+    order = list(outlets.values())
     title = "How many years of school does each version ask for?"
     data = tidy[tidy.measure.isin(GRADE_MEASURES) & tidy.value.notna()]
     names = [n for n in order if n in set(data.name)]
@@ -109,10 +113,10 @@ def _with_text(articles: list[Article], order: list[str]) -> dict[str, Article]:
     return {n: by_name[n] for n in order if n in by_name}
 
 
-def sentence_lengths(articles: list[Article], order: list[str], colors: dict[str, str]) -> Figure:
+def sentence_lengths(articles: list[Article], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Distribution of sentence length per outlet (box: middle half; line: median)."""
     title = "How long are each version's sentences?"
-    by_name = _with_text(articles, order)
+    by_name = _with_text(articles, list(outlets.values()))
     if not by_name:
         return _empty(title, "No outlet has text")
     names = list(by_name)
@@ -131,10 +135,10 @@ def sentence_lengths(articles: list[Article], order: list[str], colors: dict[str
     return fig
 
 
-def article_length(articles: list[Article], order: list[str], colors: dict[str, str]) -> Figure:
+def article_length(articles: list[Article], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Words in each outlet's article body."""
     title = "How long is each version?"
-    by_name = _with_text(articles, order)
+    by_name = _with_text(articles, list(outlets.values()))
     if not by_name:
         return _empty(title, "No outlet has text")
     names = list(by_name)
@@ -150,12 +154,116 @@ def article_length(articles: list[Article], order: list[str], colors: dict[str, 
     return fig
 
 
+STATUS_COLORS = {"attributed": "#0072B2", "hedged": "#F0E442", "asserted": "#D55E00", "omitted": "#EEEEEE"}
+STATUS_LABELS = {"attributed": "attributed (credits a source)", "hedged": "hedged (own voice, qualified)",
+                 "asserted": "asserted (outlet's own voice)", "omitted": "omitted"}
+
+
+def _legend(ax: plt.Axes, statuses: Sequence[str]) -> None:
+    handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="#999999", label=STATUS_LABELS[s]) for s in statuses]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+
+
+def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
+                 max_claims: int = 30) -> Figure:
+    """Claims (rows) × outlets (columns), coloured by how the outlet carries the claim; L marks the lede."""
+    title = "Which outlet carries which claim, and how?"
+    claims = result["claims"]
+    matrix = coverage_matrix(claims, list(outlets))
+    if matrix.empty:
+        return _empty(title, "No claim is carried by two or more outlets")
+    matrix = matrix.head(max_claims)
+    labels = claims.drop_duplicates("claim_id").set_index("claim_id").label
+    lede = set(map(tuple, claims[claims.lede][["claim_id", "outlet"]].values))
+    fig, ax = plt.subplots(figsize=(3.2 + 1.25 * len(matrix.columns) + 3, 1.4 + 0.32 * len(matrix)),
+                           layout="constrained")
+    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
+    ax.set_title(f"Claims carried by two or more outlets ({len(matrix)} shown); L = in the outlet's first paragraph",
+                 fontsize=9.5, color="#444444", loc="left")
+    for r, claim in enumerate(matrix.index):
+        for c, outlet in enumerate(matrix.columns):
+            status = matrix.loc[claim, outlet] if isinstance(matrix.loc[claim, outlet], str) else "omitted"
+            ax.add_patch(plt.Rectangle((c, r), 0.94, 0.9, facecolor=STATUS_COLORS[status], edgecolor="white"))
+            if (claim, outlet) in lede and status != "omitted":
+                ax.text(c + 0.47, r + 0.47, "L", ha="center", va="center", fontsize=8, fontweight="bold",
+                        color="white" if status in ("attributed", "asserted") else "black")
+    ax.set_xlim(0, len(matrix.columns))
+    ax.set_ylim(len(matrix), 0)
+    ax.set_xticks([c + 0.47 for c in range(len(matrix.columns))], [outlets[o] for o in matrix.columns],
+                  rotation=30, ha="right")
+    ax.set_yticks([r + 0.45 for r in range(len(matrix))], [f"{cid}  {labels[cid][:55]}" for cid in matrix.index],
+                  fontsize=8)
+    ax.xaxis.set_ticks_position("top")
+    plt.setp(ax.get_xticklabels(), ha="left", rotation=30)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    _legend(ax, ["attributed", "hedged", "asserted", "omitted"])
+    return fig
+
+
+def attribution_status(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
+    """Share of each outlet's claim sentences that it attributes, hedges or asserts."""
+    title = "Does each outlet credit its claims or state them itself?"
+    claims = result["claims"]
+    said = claims[claims.status != "omitted"].drop_duplicates(["outlet", "sentence"])
+    keys = [k for k in outlets if k in set(said.outlet)]
+    if not keys:
+        return _empty(title, "No claims found")
+    fig, ax = _figure(len(keys), title, "Share of the sentences that carry a claim, by how the outlet voices them")
+    left = np.zeros(len(keys))
+    for status in ("attributed", "hedged", "asserted"):
+        shares = np.array([(said[said.outlet == k].status == status).mean() * 100 for k in keys])
+        ax.barh(range(len(keys)), shares, left=left, color=STATUS_COLORS[status], height=0.6,
+                label=STATUS_LABELS[status], edgecolor="white")
+        for i, (x, w) in enumerate(zip(left, shares)):
+            if w >= 8:
+                ax.text(x + w / 2, i, f"{w:.0f}%", ha="center", va="center", fontsize=8,
+                        color="white" if status != "hedged" else "black")
+        left += shares
+    ax.set_yticks(range(len(keys)), [outlets[k] for k in keys])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of claim sentences (%)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    return fig
+
+
+def sources_quoted(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
+                   top: int = 12) -> Figure:
+    """Who each outlet quotes: sentences crediting each of the most-quoted sources."""
+    title = "Whom does each outlet quote?"
+    sources = result["sources"]
+    if sources.empty:
+        return _empty(title, "No outlet credits a source")
+    totals = sources.groupby("source").sentences.sum().sort_values(ascending=False).head(top)
+    table = (sources.pivot_table(index="source", columns="outlet", values="sentences", aggfunc="sum", fill_value=0)
+             .reindex(index=totals.index, columns=[k for k in outlets], fill_value=0))
+    fig, ax = plt.subplots(figsize=(3.5 + 1.1 * len(table.columns), 1.3 + 0.38 * len(table)), layout="constrained")
+    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
+    ax.set_title(f"Sentences crediting each source (the {len(table)} most quoted)", fontsize=9.5, color="#444444", loc="left")
+    ax.imshow(table.values, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, table.values.max()))
+    for r in range(len(table)):
+        for c in range(len(table.columns)):
+            v = table.values[r, c]
+            ax.text(c, r, str(v) if v else "·", ha="center", va="center", fontsize=8,
+                    color="white" if v > table.values.max() * 0.6 else "black")
+    ax.set_xticks(range(len(table.columns)), [outlets[k] for k in table.columns], rotation=30, ha="right")
+    ax.set_yticks(range(len(table)), [s[:40] for s in table.index], fontsize=8)
+    ax.set_xlabel("outlet")
+    ax.set_ylabel("source (as credited, pronouns resolved)")
+    return fig
+
+
 ChartMaker = Callable[..., Figure]
 CHARTS: dict[str, ChartMaker] = {
     "reading_ease": reading_ease,
     "grade_levels": grade_levels,
     "sentence_lengths": sentence_lengths,
     "article_length": article_length,
+    "coverage_map": coverage_map,
+    "attribution_status": attribution_status,
+    "sources_quoted": sources_quoted,
 }
 
 

@@ -85,3 +85,29 @@ def chart_reading(name: str, tidy: pd.DataFrame, articles: list[Article]) -> str
     if name == "article_length":
         return "Length alone says little, but a much shorter version often leaves things out: see which claims it carries."
     return ""
+
+
+def claims_reading(result: dict[str, pd.DataFrame], names: dict[str, str]) -> str:
+    """What the coverage map shows: shared claims, who states claims in its own voice, who omits most."""
+    claims, summary = result["claims"], result["claim_summary"]
+    if claims.empty:
+        return "No claims were found."
+    shared = claims[claims.outlets_carrying >= 2].claim_id.nunique()
+    lines = [f"Parallax found **{claims.claim_id.nunique()} claims**; **{shared}** of them are carried by two or "
+             "more outlets and appear in the map. Blue cells credit a source (\"X said\"), orange cells state the "
+             "claim in the outlet's own voice, yellow cells hedge it (\"alleged\", \"reportedly\"), grey cells "
+             "mean the outlet does not carry it."]
+    if len(summary) >= 2 and summary.share_asserted.notna().any():
+        most = summary.loc[summary.share_asserted.idxmax()]
+        least = summary.loc[summary.share_attributed.idxmax()]
+        lines.append(f"**{names.get(most.outlet, most.outlet)}** states the largest share of its claims in its own "
+                     f"voice ({most.share_asserted:.0%}); **{names.get(least.outlet, least.outlet)}** credits a source "
+                     f"most often ({least.share_attributed:.0%}).")
+        gaps = summary.sort_values("shared_claims_omitted", ascending=False)
+        top = gaps.iloc[0]
+        if top.shared_claims_omitted:
+            lines.append(f"**{names.get(top.outlet, top.outlet)}** leaves out the most claims that other outlets "
+                         f"carry ({int(top.shared_claims_omitted)}): see the table of omissions below.")
+    lines.append("How to read it with care: a claim group joins sentences that say the same thing in different "
+                 "words, found by word overlap; check the sentences in `tables/claims.csv` before citing a cell.")
+    return "\n\n".join(lines)

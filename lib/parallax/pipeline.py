@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts as charts_mod
-from . import tables
+from . import coverage, tables
 from .errors import ExtractionError
 from .examples import example_spec
 from .extract import Article, extract_snapshot, failed
@@ -74,20 +74,40 @@ def readability(run: Run, articles: list[Article]) -> pd.DataFrame:
     return tidy
 
 
+def claims(run: Run, articles: list[Article], matcher: str = "lexical") -> dict[str, pd.DataFrame]:
+    """Attribution per sentence, claim groups across outlets, coverage; writes claims.csv,
+    claim_summary.csv and sources.csv. Returns those tables by name."""
+    from .align import MATCHERS
+
+    with run.stage("claims"):
+        attributed = coverage.attribute_articles(articles)
+        keys = [a.outlet for a in articles if a.ok]
+        lang = next((a.language for a in articles if a.ok), "en")
+        claims_frame = coverage.claims_table(articles, attributed, MATCHERS[matcher], lang)
+        result = {
+            "claims": claims_frame,
+            "claim_summary": coverage.outlet_summary(claims_frame, keys),
+            "sources": coverage.quoted_sources(attributed),
+            "omissions": coverage.omissions(claims_frame),
+        }
+        for name in ("claims", "claim_summary", "sources"):
+            tables.write_table(run.folder, name, result[name])
+    return result
+
+
 def outlet_order(run: Run) -> list[str]:
     """Outlet names in spec order (the order of every chart)."""
     return [o.name for o in run.story.outlets]
 
 
-def make_charts(run: Run, articles: list[Article], tidy: pd.DataFrame) -> dict[str, Figure]:
-    """Every chart in ``charts.CHARTS``, saved as PNG and SVG; returned by name."""
-    order = outlet_order(run)
-    colors = charts_mod.outlet_colors(order)
-    inputs = {"reading_ease": tidy, "grade_levels": tidy, "sentence_lengths": articles, "article_length": articles}
+def make_charts(run: Run, names: list[str], data: object) -> dict[str, Figure]:
+    """The named charts of ``charts.CHARTS`` drawn from ``data``, saved as PNG and SVG; returned by name."""
+    outlets = {o.key: o.name for o in run.story.outlets}
+    colors = charts_mod.outlet_colors(list(outlets.values()))
     figures = {}
     with run.stage("charts"):
-        for name, maker in charts_mod.CHARTS.items():
-            figures[name] = maker(inputs[name], order, colors)
+        for name in names:
+            figures[name] = charts_mod.CHARTS[name](data, outlets, colors)
             charts_mod.save_chart(figures[name], run.folder, name)
     return figures
 

