@@ -24,6 +24,9 @@ test: $(STAMP)      ## run the whole test suite
 bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/demo_timing.py
+	$(BIN)/python bench/attribution.py
+	$(BIN)/python bench/paraphrase.py
+	$(BIN)/python bench/claims.py
 
 lab: $(STAMP)       ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

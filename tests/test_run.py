@@ -20,7 +20,8 @@ import pytest
 from conftest import PY, guarded_env, network_attempts
 from parallax.examples import example_names, example_spec
 
-CHARTS = ("reading_ease", "grade_levels", "sentence_lengths", "article_length")
+CHARTS = ("reading_ease", "grade_levels", "sentence_lengths", "article_length", "coverage_map",
+          "attribution_status", "sources_quoted")
 FURNITURE = ("Leave a Reply", "Your email address will not be published", "Sign up for our newsletter",
              "Accept all", "Share on Facebook")
 
@@ -64,7 +65,7 @@ def test_examples_are_bundled() -> None:
 def test_run_folder_has_everything(example_run: tuple[Path, dict]) -> None:
     folder, env = example_run
     for name in ("report.ipynb", "report.html", "run.json", "tables/articles.csv", "tables/readability.csv",
-                 "tables/codebook.csv"):
+                 "tables/codebook.csv", "tables/claims.csv", "tables/claim_summary.csv", "tables/sources.csv"):
         assert (folder / name).is_file(), name
     for chart in CHARTS:
         png = (folder / "charts" / f"{chart}.png").read_bytes()
@@ -272,3 +273,17 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "taken").write_text("not a folder")
     result = parallax(guarded_env(tmp_path), "example", "riverton-clinic", "--out", str(tmp_path / "taken"))
     assert result.returncode == 2 and "choose another --out" in result.stderr
+
+
+def test_claims_csv_in_the_run_folder(example_run: tuple[Path, dict]) -> None:
+    folder, _ = example_run
+    claims = pd.read_csv(folder / "tables" / "claims.csv", keep_default_na=False)
+    for column in ("claim_id", "outlet", "status", "source", "cue", "sentence", "position"):
+        assert column in claims.columns
+    articles = pd.read_csv(folder / "tables" / "articles.csv", keep_default_na=False).set_index("outlet")
+    assert set(claims.outlet) == set(articles.index)
+    carried = claims[claims.status != "omitted"]
+    assert all(r.sentence in articles.loc[r.outlet, "text"] for r in carried.itertuples())
+    assert (claims[claims.status == "omitted"].sentence == "").all()
+    codebook = pd.read_csv(folder / "tables" / "codebook.csv")
+    assert set(claims.columns) <= set(codebook[codebook.table == "claims"].column)

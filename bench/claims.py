@@ -1,0 +1,170 @@
+"""Claims on the bundled drone-claim example against the hand-written gold, and their speed.
+
+Usage: python bench/claims.py [--matcher lexical] [--speed-only] [--no-speed]
+
+Measures (against bench/gold/drone-claim.claims.csv, written by hand from the extracted
+sentences before any system output was looked at):
+- alignment: precision, recall and F1 over cross-outlet sentence pairs that share a claim;
+- status accuracy: attributed / asserted / hedged per claim sentence;
+- source accuracy: exact (after case and "the" folding) and lenient (token F1 >= 0.5);
+- omission accuracy: each gold claim is mapped to the system's claim group that shares the
+  most of its sentences; a cell (claim, outlet) is right when both say "carried" or both "omitted".
+Speed: attribution + alignment for N outlets x 40 sentences (built from the example's
+sentences, shuffled and lightly reworded), seconds on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+from parallax.align import MATCHERS  # noqa: E402
+from parallax.coverage import attribute_articles, claims_table  # noqa: E402
+from parallax.examples import example_spec  # noqa: E402
+from parallax.extract import Article, extract_snapshot  # noqa: E402
+from parallax.fetch import read_file  # noqa: E402
+from parallax.spec import load_spec  # noqa: E402
+
+GOLD = ROOT / "bench" / "gold" / "drone-claim.claims.csv"
+
+
+def load_articles() -> list[Article]:
+    story = load_spec(example_spec("drone-claim"))
+    return [extract_snapshot(read_file(o.file, o.key), o.key, o.name, o.language, story.language) for o in story.outlets]
+
+
+def _pairs(rows: list[dict]) -> set[tuple[tuple[str, int], tuple[str, int]]]:
+    by_claim: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for r in rows:
+        if r["status"] != "omitted":
+            by_claim[r["claim_id"]].add((r["outlet"], int(r["position"])))
+    out = set()
+    for members in by_claim.values():
+        for a in members:
+            for b in members:
+                if a[0] < b[0]:
+                    out.add((a, b))
+    return out
+
+
+def _norm(source: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", source.strip().lower())
+
+
+def _token_f1(a: str, b: str) -> float:
+    ta, tb = re.findall(r"\w+", a.lower()), re.findall(r"\w+", b.lower())
+    common = sum(min(ta.count(t), tb.count(t)) for t in set(ta))
+    if not ta or not tb or not common:
+        return 0.0
+    p, r = common / len(ta), common / len(tb)
+    return 2 * p * r / (p + r)
+
+
+def prf(pred: set, gold: set) -> tuple[float, float, float]:
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def evaluate(matcher: str) -> dict[str, float]:
+    articles = load_articles()
+    attributed = attribute_articles(articles)
+    system = claims_table(articles, attributed, MATCHERS[matcher]).to_dict("records")
+    gold = list(csv.DictReader(GOLD.open(encoding="utf-8")))
+    p, r, f = prf(_pairs(system), _pairs(gold))
+    sentence = {(o, s.position): s for o, sents in attributed.items() for s in sents}
+    carried = [g for g in gold if g["status"] != "omitted"]
+    status_ok = sum(sentence[(g["outlet"], int(g["position"]))].status == g["status"] for g in carried)
+    with_source = [g for g in carried if g["status"] == "attributed" and g["source"]]
+    exact = lenient = 0
+    for g in with_source:
+        got = sentence[(g["outlet"], int(g["position"]))].source
+        exact += _norm(got) == _norm(g["source"])
+        lenient += _token_f1(got, g["source"]) >= 0.5
+    # omission: map each gold claim to the system group sharing most of its sentences
+    sys_groups: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for row in system:
+        if row["status"] != "omitted":
+            sys_groups[row["claim_id"]].add((row["outlet"], int(row["position"])))
+    gold_groups: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for g in carried:
+        gold_groups[g["claim_id"]].add((g["outlet"], int(g["position"])))
+    outlets = sorted({g["outlet"] for g in gold})
+    cells = right = 0
+    for cid, members in gold_groups.items():
+        best = max(sys_groups.values(), key=lambda s: len(s & members), default=set())
+        for outlet in outlets:
+            cells += 1
+            right += any(o == outlet for o, _ in members) == any(o == outlet for o, _ in best)
+    return {"pair P": p, "pair R": r, "pair F1": f, "status acc": status_ok / len(carried),
+            "source acc (exact)": exact / len(with_source), "source acc (lenient)": lenient / len(with_source),
+            "omission acc": right / cells, "gold claims": len(gold_groups), "system claims": len(sys_groups),
+            "gold pairs": len(_pairs(gold)), "system pairs": len(_pairs(system))}
+
+
+def synthetic(articles: list[Article], n_outlets: int, per_outlet: int = 40, seed: int = 0) -> list[Article]:
+    """N outlets of 40 sentences each, drawn from the example's sentences, shuffled and lightly reworded."""
+    rng = random.Random(seed)
+    pool = [p for a in articles for p in a.paragraphs]
+    swaps = [("said", "stated"), ("Russia", "Moscow"), ("Ukraine", "Kyiv"), ("drones", "unmanned aircraft"),
+             ("claimed", "alleged"), ("Monday", "on Monday")]
+    out = []
+    for i in range(n_outlets):
+        paras = []
+        while sum(len(re.findall(r"[.!?](?:\s|$)", p)) for p in paras) < per_outlet:
+            text = rng.choice(pool)
+            for a, b in rng.sample(swaps, 2):
+                text = text.replace(a, b, 1)
+            paras.append(text)
+        out.append(Article(outlet=f"outlet-{i:02d}", name=f"Outlet {i}", source="", language="en", paragraphs=paras))
+    return out
+
+
+def speed(matcher: str, sizes: tuple[int, ...] = (6, 12, 25, 50)) -> list[tuple[int, int, float, float]]:
+    articles = load_articles()
+    rows = []
+    for n in sizes:
+        arts = synthetic(articles, n)
+        started = time.perf_counter()
+        attributed = attribute_articles(arts)
+        middle = time.perf_counter()
+        claims_table(arts, attributed, MATCHERS[matcher])
+        ended = time.perf_counter()
+        sentences = sum(len(v) for v in attributed.values())
+        rows.append((n, sentences, middle - started, ended - middle))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--matcher", default="all", help="lexical, semantic (when installed) or all")
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args()
+    names = list(MATCHERS) if args.matcher == "all" else [args.matcher]
+    print(f"gold: {GOLD.relative_to(ROOT)}\n")
+    results = {name: evaluate(name) for name in names}
+    keys = list(next(iter(results.values())))
+    print("| matcher | " + " | ".join(keys) + " |\n|" + "---|" * (len(keys) + 1))
+    for name, res in results.items():
+        print(f"| {name} | " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in res.values()) + " |")
+    if not args.no_speed:
+        for name in names:
+            print(f"\nspeed, {name} matcher: attribution + alignment for N outlets x ~40 sentences (seconds)\n")
+            print("| outlets | sentences | attribution s | alignment s | total s |\n|---|---|---|---|---|")
+            for n, sents, att, ali in speed(name):
+                print(f"| {n} | {sents} | {att:.2f} | {ali:.2f} | {att + ali:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

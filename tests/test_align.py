@@ -1,0 +1,73 @@
+"""Alignment: the same claim in other words groups together; different numbers never do."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.align import MATCHERS, Unit, claim_core, group, numbers, units_of
+
+LEX = MATCHERS["lexical"]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Lavrov said Ukraine launched 91 long-range drones at the residence in the Novgorod region.",
+     "Ukraine launched 91 long-range drones toward the presidential residence in the Novgorod region."),
+    ("President Volodymyr Zelenskiy called the claim a fabrication.",
+     "President Volodymyr Zelenskyy labeled the claim a fabrication."),
+    ("The Kremlin said Putin discussed the incident with Donald Trump by phone.",
+     "Putin discussed the incident with U.S. President Donald Trump in a phone call, the Kremlin said."),
+])
+def test_same_claim_scores_above_threshold(a: str, b: str) -> None:
+    assert LEX.score_pairs([(a, b)])[0] >= LEX.threshold
+    assert LEX.compatible(a, b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Ukraine launched 91 drones at the residence.", "Ukraine launched 19 drones at the residence."),
+    ("The clinic cost $2.45 million last year.", "The clinic cost $1.2 million last year."),
+])
+def test_different_numbers_never_match(a: str, b: str) -> None:
+    assert not LEX.compatible(a, b)
+    units = [Unit("x", 0, 0, a, a), Unit("y", 0, 0, b, b)]
+    assert group(units, LEX, threshold=0.0) == [[0], [1]] or all(len(g) == 1 for g in group(units, LEX, threshold=0.0))
+
+
+def test_unrelated_claims_score_low() -> None:
+    score = LEX.score_pairs([("Ukrainian officials said Moscow presented no evidence.",
+                              "Kremlin aide Yuri Ushakov said Washington wants a final settlement.")])[0]
+    assert score < LEX.threshold
+
+
+def test_scores_are_in_unit_interval_and_symmetric() -> None:
+    texts = ["A drone attack was reported.", "A drone attack was reported.", "Nothing at all alike here."]
+    sim = LEX.similarity(texts)
+    assert sim.min() >= 0 and sim.max() <= 1
+    assert sim[0, 1] == pytest.approx(1.0, abs=1e-5) and sim[0, 2] == pytest.approx(sim[2, 0])
+
+
+def test_claim_core_strips_the_wrapper() -> None:
+    assert claim_core("Lavrov said that Ukraine launched 91 drones at the residence.") == \
+        "Ukraine launched 91 drones at the residence"
+    assert claim_core("Ukraine launched 91 drones.") == "Ukraine launched 91 drones."
+
+
+def test_numbers_normalised() -> None:
+    assert numbers("1,200 people on Dec 28–29, 2.5%") == {"1200", "28", "29", "2.5"}
+
+
+def test_sentence_with_two_claims_splits() -> None:
+    units = units_of("x", [(3, 1, "Moscow said the drones were shot down; Kyiv said the attack never happened.")])
+    assert [u.text for u in units] == ["Moscow said the drones were shot down", "Kyiv said the attack never happened."]
+    assert all(u.position == 3 and u.sentence.startswith("Moscow") for u in units)
+
+
+def test_groups_cross_outlets_and_keep_singletons() -> None:
+    texts = {
+        ("a", 0): "Ukraine launched 91 long-range drones at Putin's residence in the Novgorod region.",
+        ("b", 0): "Lavrov claimed Ukraine launched 91 long-range drones at Putin's residence in the Novgorod region.",
+        ("c", 2): "According to Moscow, Ukraine launched 91 long-range drones at the residence in Novgorod region.",
+        ("b", 1): "The weather in Moscow was cold and snowy throughout the week.",
+    }
+    units = [Unit(o, p, 0, t, t) for (o, p), t in texts.items()]
+    groups = group(units, LEX)
+    assert sorted(map(len, groups), reverse=True) == [3, 1]
