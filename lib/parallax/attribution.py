@@ -178,6 +178,9 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:
             i += 2
             continue
         low = toks[i].low
+        if low in table and toks[i].is_word and toks[i].cap and i > 0 and toks[i - 1].text not in OPEN_QUOTES + BOTH_QUOTES:
+            i += 1  # "United States", "Says Who": a capital inside a sentence is a name, not a cue
+            continue
         if low in table and toks[i].is_word:
             prev = toks[i - 1].low if i else ""
             if low in NOUNLIKE_CUES and (prev in DETERMINERS or prev.endswith(("'s", "’s"))):
