@@ -250,7 +250,7 @@ def test_extract_command_json(tmp_path: Path) -> None:
 def test_unknown_notebook_parameter_is_rejected() -> None:
     from parallax.notebook import ParameterError, check_parameters, notebook_path
 
-    check_parameters(notebook_path(), {"spec": "", "run_dir": "", "offline": True, "cache_dir": ""})
+    check_parameters(notebook_path(), {"spec": "", "run_dir": "", "offline": True, "cache_dir": "", "matcher": "lexical"})
     with pytest.raises(ParameterError, match="offlne"):
         check_parameters(notebook_path(), {"offlne": True})
 
@@ -287,3 +287,10 @@ def test_claims_csv_in_the_run_folder(example_run: tuple[Path, dict]) -> None:
     assert (claims[claims.status == "omitted"].sentence == "").all()
     codebook = pd.read_csv(folder / "tables" / "codebook.csv")
     assert set(claims.columns) <= set(codebook[codebook.table == "claims"].column)
+
+
+def test_unknown_matcher_is_a_usage_error(tmp_path: Path) -> None:
+    result = parallax(guarded_env(tmp_path), "example", "riverton-clinic", "--matcher", "psychic",
+                      "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "lexical" in result.stderr
+    assert not (tmp_path / "out").exists()

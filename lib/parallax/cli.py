@@ -27,17 +27,22 @@ def _progress(total: int, desc: str, enabled: bool) -> Any:
 
 
 def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path | None = None,
-              progress: bool | None = None, quiet: bool = False) -> tuple[Path | None, int]:
+              progress: bool | None = None, quiet: bool = False, matcher: str = "lexical") -> tuple[Path | None, int]:
     """Run one story end to end into a new run folder; return ``(folder, exit status)``."""
     from papermill.exceptions import PapermillExecutionError
 
     from . import notebook
+    from .align import MATCHERS
     from .fetch import FetchSettings, SnapshotCache, default_cache_dir
     from .runs import Run, collect_snapshots, new_run_folder, read_run_json, write_run_json
     from .spec import load_spec
 
     progress = sys.stderr.isatty() and not quiet if progress is None else progress
     started = time.perf_counter()
+    if matcher not in MATCHERS:
+        print(f"parallax: no matcher {matcher!r}; available: {', '.join(MATCHERS)} "
+              "(semantic needs: pip install .[semantic])", file=sys.stderr)
+        return None, EXIT_USAGE
     try:
         story = load_spec(spec_path)
     except SpecError as exc:
@@ -50,7 +55,7 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
         print(f"parallax: cannot create a run folder under {out}: {exc.strerror}; choose another --out", file=sys.stderr)
         return None, EXIT_USAGE
     parameters = {"spec": str(story.path), "run_dir": str(folder), "offline": offline,
-                  "cache_dir": str(cache_root) if cache_dir else ""}
+                  "cache_dir": str(cache_root) if cache_dir else "", "matcher": matcher}
     write_run_json(folder, {"story": story.story, "status": "running", "parameters": parameters})
     run = Run(story=story, folder=folder, offline=offline)
     with _progress(len(story.outlets), "fetching", progress) as bar:
@@ -116,7 +121,7 @@ def _out(args: argparse.Namespace) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     _, code = run_story(Path(args.spec), _out(args), args.offline,
-                        Path(args.cache) if args.cache else None, quiet=args.quiet)
+                        Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher)
     return code
 
 
@@ -130,7 +135,7 @@ def cmd_example(args: argparse.Namespace) -> int:
         print(f"parallax: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
     folder, code = run_story(spec, _out(args), offline=True,
-                             cache_dir=Path(args.cache) if args.cache else None, quiet=args.quiet)
+                             cache_dir=Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher)
     if folder is not None and not args.quiet:
         print(f"The report of the '{args.name}' example is in {folder}/ (open report.html in a browser).",
               file=sys.stderr)
@@ -186,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "of the Parallax checkout you are in, else ./outputs)")
         p.add_argument("--cache", default="", help="snapshot cache folder (default: $PARALLAX_CACHE_DIR or ~/.cache/parallax)")
         p.add_argument("--quiet", action="store_true", help="print only the report's path")
+        p.add_argument("--matcher", default="lexical", help="how claims are matched across outlets: lexical "
+                       "(default) or semantic (needs: pip install .[semantic])")
 
     p = sub.add_parser("run", help="fetch, extract and compare a story; write a run folder")
     p.add_argument("spec", help="story spec (YAML)")
