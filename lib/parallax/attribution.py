@@ -21,6 +21,7 @@ from importlib import resources
 from .segment import split_sentences
 
 Span = tuple[int, int]
+ACCORDING = {"according to", "según", "selon", "laut"}  # cues that stand before the source
 
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*\.?|[“”\"‘’'«»]|[^\w\s]")
 OPEN_QUOTES, CLOSE_QUOTES, BOTH_QUOTES = "“‘«", "”’»", "\"'"
@@ -352,7 +353,7 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
         cue_span = _span(toks, first, last)
         cue = text[cue_span[0] - base:cue_span[1] - base]
         source_span = content_span = None
-        if cue.lower() == "according to":
+        if cue.lower() in ACCORDING:
             right = _np_right(toks, last + 1)
             if right:
                 source_span = _span(toks, *right)
