@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -43,3 +45,14 @@ def network_attempts(env: dict[str, str]) -> str:
 
 
 PY = sys.executable
+
+
+def load_bench(script: str) -> ModuleType:
+    """A benchmark script under bench/, loaded by path (the scripts are not part of the package)."""
+    name = f"_bench_{Path(script).stem}_under_test"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look the module up while the class is built
+    spec.loader.exec_module(module)
+    return module

@@ -5,27 +5,12 @@ The benchmark script is not part of the package, so it is loaded by path; no dat
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH_SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "extraction.py"
+from conftest import load_bench
 
-
-def _load_bench() -> ModuleType:
-    name = "_bench_extraction_under_test"
-    spec = importlib.util.spec_from_file_location(name, BENCH_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look the module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("extraction.py")
 
 
 def test_identical_text_is_perfect() -> None:

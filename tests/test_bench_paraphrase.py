@@ -7,7 +7,6 @@ matcher defined here, put in place of ``parallax.align`` for the test only).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import re
@@ -18,20 +17,9 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-BENCH_SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "paraphrase.py"
+from conftest import load_bench
 
-
-def _load_bench() -> ModuleType:
-    name = "_bench_paraphrase_under_test"
-    spec = importlib.util.spec_from_file_location(name, BENCH_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look the module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("paraphrase.py")
 INF = math.inf
 
 
