@@ -65,6 +65,8 @@ def test_summaries(example) -> None:
     assert shares.round(6).eq(1).all()
     sources = quoted_sources(attributed)
     assert "Sergei Lavrov" in set(sources[sources.outlet == "meridian-wire"].source)
+    zelensky = [s for s in sources.source.unique() if s.startswith("Volodymyr Zelensk")]
+    assert len(zelensky) == 1  # Zelensky / Zelenskiy / Zelenskyy: one source
     matrix = coverage_matrix(claims, keys)
     assert list(matrix.columns) == keys and (claims.set_index("claim_id").loc[matrix.index].outlets_carrying >= 2).all()
     assert set(omissions(claims).outlet) <= set(keys)

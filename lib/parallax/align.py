@@ -45,7 +45,8 @@ def _stemmer(lang: str):  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=200_000)
-def _stem(word: str, lang: str) -> str:
+def stem_word(word: str, lang: str) -> str:
+    """A word's stem, with transliteration variants folded (Zelenskiy, Zelenskyy -> zelensky)."""
     word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
     if len(word) >= 6 and word.endswith(("iy", "yy", "ii")):
         word = word[:-2] + "y"  # Zelenskiy, Zelenskyy -> zelensky
@@ -72,7 +73,7 @@ def tokens(text: str, lang: str = "en") -> list[str]:
     for w in _WORDS.findall(text.lower().replace("’", "'")):
         if w in STOPWORDS:
             continue
-        out.append(w.replace(",", "") if w[0].isdigit() else _stem(w, lang))
+        out.append(w.replace(",", "") if w[0].isdigit() else stem_word(w, lang))
     return out
 
 

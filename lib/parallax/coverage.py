@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .align import MATCHERS, Matcher, Unit, group, units_of
+from .align import MATCHERS, Matcher, Unit, group, stem_word, units_of
 from .attribution import SentenceAttribution, attribute_paragraphs
 from .extract import Article
 
@@ -114,17 +114,28 @@ def outlet_summary(claims: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _spelling_key(name: str) -> str:
+    return " ".join(stem_word(w, "en") for w in name.lower().replace("’", "'").split())
+
+
 def quoted_sources(attributed: dict[str, list[SentenceAttribution]]) -> pd.DataFrame:
-    """Who each outlet quotes and how often (every attributed sentence counts once)."""
-    rows = []
+    """Who each outlet quotes and how often (every attributed sentence counts once). Spellings of
+    one name ("Zelensky", "Zelenskiy", "Zelenskyy") count as one source, under the commonest."""
+    raw: Counter[tuple[str, str, str]] = Counter()
     for outlet, sents in attributed.items():
-        counts: Counter[tuple[str, str]] = Counter()
         for s in sents:
             if s.attributions:
                 a = s.attributions[0]
-                counts[(a.resolved_source or a.source, a.source_kind)] += 1
-        rows += [{"outlet": outlet, "source": src, "source_kind": kind, "sentences": n}
-                 for (src, kind), n in counts.items() if src]
+                if a.resolved_source or a.source:
+                    raw[(outlet, a.resolved_source or a.source, a.source_kind)] += 1
+    spellings: dict[str, Counter[str]] = {}
+    for (_, src, _), n in raw.items():
+        spellings.setdefault(_spelling_key(src), Counter())[src] += n
+    canonical = {key: c.most_common(1)[0][0] for key, c in spellings.items()}
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for (outlet, src, kind), n in raw.items():
+        counts[(outlet, canonical[_spelling_key(src)], kind)] += n
+    rows = [{"outlet": o, "source": src, "source_kind": kind, "sentences": n} for (o, src, kind), n in counts.items()]
     return pd.DataFrame(rows, columns=["outlet", "source", "source_kind", "sentences"])
 
 

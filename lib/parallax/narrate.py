@@ -108,6 +108,8 @@ def claims_reading(result: dict[str, pd.DataFrame], names: dict[str, str]) -> st
         if top.shared_claims_omitted:
             lines.append(f"**{names.get(top.outlet, top.outlet)}** leaves out the most claims that other outlets "
                          f"carry ({int(top.shared_claims_omitted)}): see the table of omissions below.")
-    lines.append("How to read it with care: a claim group joins sentences that say the same thing in different "
-                 "words, found by word overlap; check the sentences in `tables/claims.csv` before citing a cell.")
+    lines.append("How to read it with care: a claim group joins sentences that Parallax judged to say the same "
+                 "thing, from their wording; it can split one claim told in very different words (a grey cell may "
+                 "then be a claim told differently) or join two close ones. Check the sentences in "
+                 "`tables/claims.csv` before citing a cell.")
     return "\n\n".join(lines)
