@@ -47,6 +47,17 @@ def test_patterns(text: str, status: str, cue: str, source: str, content: str) -
     assert (got[1], got[2], got[4]) == (cue, source, content)
 
 
+def test_relative_pronoun_source_resolves_to_its_antecedent() -> None:
+    result = attribute_paragraphs(["The vote was welcomed by Mayor Ana Cruz, who said the clinic would stay open."])[0]
+    assert result.attributions[0].source == "who"
+    assert result.source == "Ana Cruz"
+
+
+def test_participle_cue_takes_the_sentence_subject() -> None:
+    result = attribute_paragraphs(["Lavrov spoke for an hour, saying that Russia would respond."])[0]
+    assert result.attributions[0].source == "Lavrov" and result.attributions[0].content == "that Russia would respond"
+
+
 def test_no_cue_in_nouns_and_adjectives() -> None:
     assert one("The claim spread quickly on social media.")[0] == "asserted"
     assert one("Russia's claims were repeated by state television.")[0] == "asserted"

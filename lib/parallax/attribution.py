@@ -284,6 +284,43 @@ def _skip_addressee_and_time(toks: list[_Tok], i: int, cue: str) -> int:
     return i
 
 
+def _relative_pronoun(toks: list[_Tok], cue: int) -> int | None:
+    """Index of "who"/"which"/"that" right before a cue (past auxiliaries), or None."""
+    j = cue - 1
+    while j >= 0 and toks[j].low in AUXILIARIES:
+        j -= 1
+    return j if j >= 0 and toks[j].low in ("who", "which") else None
+
+
+def _relative_clause_source(toks: list[_Tok], comma: int) -> tuple[int, int] | None:
+    """"Biden, who served as a senator for 36 years, said": the noun phrase with its clause."""
+    j = comma - 1
+    while j >= 0 and toks[j].text != ",":
+        j -= 1
+    if j < 1 or j + 1 >= comma or toks[j + 1].low not in ("who", "which", "whose"):
+        return None
+    outer = _np_left(toks, j - 1)
+    return (outer[0], comma - 1) if outer else None
+
+
+def _sentence_subject(toks: list[_Tok], limit: int) -> tuple[int, int] | None:
+    """The noun phrase a sentence opens with (its likely subject), before token ``limit``."""
+    i = 0
+    while i < limit and not toks[i].is_word:
+        i += 1
+    end = None
+    j = i
+    while j < limit and j - i < 8 and toks[j].is_word and (toks[j].cap or toks[j].low in DETERMINERS or j == i):
+        end = j
+        j += 1
+    return (i, end) if end is not None else None
+
+
+def _tok_range(toks: list[_Tok], span: Span) -> tuple[int, int] | None:
+    inside = [k for k, t in enumerate(toks) if t.start >= span[0] and t.end <= span[1]]
+    return (inside[0], inside[-1]) if inside else None
+
+
 def _span(toks: list[_Tok], a: int, b: int) -> Span:
     return toks[a].start, toks[b].end
 
@@ -353,6 +390,7 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
         cue_span = _span(toks, first, last)
         cue = text[cue_span[0] - base:cue_span[1] - base]
         source_span = content_span = None
+        left = None
         if cue.lower() in ACCORDING:
             right = _np_right(toks, last + 1)
             if right:
@@ -366,7 +404,8 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
             prev = toks[first - 1] if first else None
             after_comma = prev is not None and (prev.text == "," or prev.text in CLOSE_QUOTES + BOTH_QUOTES)
             nxt = toks[last + 1] if last + 1 < len(toks) else None
-            inverted = after_comma and nxt is not None and nxt.is_word and (nxt.cap or nxt.low in DETERMINERS)
+            inverted = after_comma and nxt is not None and nxt.is_word and (
+                nxt.cap or nxt.low in ("the", "a", "an", "his", "her", "their", "its", "one", "two", "several"))
             appositive = None
             if after_comma and prev.text == "," and first >= 2:  # "Russia's foreign minister, Sergei Lavrov, said"
                 inner = _np_left(toks, first - 2)
@@ -374,7 +413,15 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
                     outer = _np_left(toks, inner[0] - 2)
                     if outer and (outer[0] == 0 or not toks[outer[0] - 1].is_word):
                         appositive = (outer[0], inner[1])
-            if appositive:
+                appositive = appositive or _relative_clause_source(toks, first - 1)
+            relative = _relative_pronoun(toks, first)
+            participle = cue.lower().endswith("ing") and cue.lower() not in ACCORDING
+            if relative is not None:  # "..., who said": PolNeAR's source is the pronoun itself
+                left = (relative, relative)
+            elif participle and not inverted:  # "Lavrov spoke, saying ...": the subject of the sentence
+                left = next(((a.source_span and _tok_range(toks, a.source_span)) for a in out if a.source_span), None) \
+                    or _sentence_subject(toks, first)
+            elif appositive:
                 left = appositive
             elif after_comma and not inverted:
                 left = _np_left(toks, first - 2) if prev.text == "," and first >= 2 else None
@@ -399,9 +446,15 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
             continue
         source = text[source_span[0] - base:source_span[1] - base] if source_span else ""
         content = text[content_span[0] - base:content_span[1] - base] if content_span else ""
+        resolved, source_kind = "", _source_kind(source) if source else ""
+        if source.lower() in ("who", "which") and left is not None and left[0] >= 1:
+            antecedent = _np_left(toks, left[0] - 2 if toks[left[0] - 1].text == "," else left[0] - 1)
+            if antecedent:
+                resolved = text[toks[antecedent[0]].start - base:toks[antecedent[1]].end - base]
+                source_kind = _source_kind(resolved)
         out.append(Attribution(
             sentence=index, cue=cue, cue_span=cue_span, cue_class=kind, source=source, source_span=source_span,
-            source_kind=_source_kind(source) if source else "", content=content, content_span=content_span,
+            source_kind=source_kind, resolved_source=resolved, content=content, content_span=content_span,
             quote=_quote_kind(text, content_span, base),
         ))
     return _drop_nested(out)
@@ -458,6 +511,9 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
         for word in reversed(words[1:]):
             if word in ctx.titled:
                 return replace(a, resolved_source=ctx.titled[word], source_kind="named")
+    if a.resolved_source:  # resolved where it was found ("Biden, who said" -> "Biden")
+        name = _name_in(a.resolved_source) if a.source_kind == "named" else ""
+        return replace(a, resolved_source=name or a.resolved_source)
     name = _name_in(a.source) if a.source_kind == "named" else ""
     if name and " " not in name:  # "Lavrov" after "Sergei Lavrov": the full name
         name = next((p for p in reversed(ctx.people) if p.split()[-1] == name), ctx.names.get(name, name))
