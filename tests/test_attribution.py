@@ -114,3 +114,9 @@ def test_text_offsets_point_at_the_spans() -> None:
 def test_hedges_found_as_written() -> None:
     assert hedges_in("The purported strike, reportedly on Sunday, remains unconfirmed.") == (
         "purported", "reportedly", "unconfirmed")
+
+
+def test_colon_cue_takes_the_next_sentence_as_content() -> None:
+    result = attribute_paragraphs(["The minister added:", "“Russia will not leave the talks.”"])
+    assert all(r.status == "attributed" for r in result)
+    assert result[0].attributions[0].content.startswith("Russia will not leave the talks")

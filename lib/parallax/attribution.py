@@ -583,7 +583,30 @@ def _attribute_units(units: list[tuple[int, str, int]]) -> list[SentenceAttribut
         hedges = hedges_in(text)
         status = "attributed" if atts else ("hedged" if hedges else "asserted")
         results.append(SentenceAttribution(position, paragraph, text.strip(), status, tuple(atts), hedges))
-    return _share_quote_sources(results, runs)
+    return _share_quote_sources(_colon_contents(results, units), runs)
+
+
+def _colon_contents(results: list[SentenceAttribution], units: list[tuple[int, str, int]]) -> list[SentenceAttribution]:
+    """"Lavrov added:" ending a sentence — the content is the next sentence (often the next
+    paragraph, a quotation), which is credited too."""
+    out = list(results)
+    for i in range(len(out) - 1):
+        _, text, base = units[i]
+        if not out[i].attributions or not text.rstrip().endswith(":"):
+            continue
+        first = out[i].attributions[-1]
+        if first.content_span and first.content_span[1] - base < len(text.rstrip()) - 1:
+            continue  # the sentence already holds the content
+        _, next_text, next_base = units[i + 1]
+        span = _strip_span(next_text, (next_base, next_base + len(next_text)), next_base)
+        if span is None:
+            continue
+        content = next_text[span[0] - next_base:span[1] - next_base]
+        credited = replace(first, content=content, content_span=span, quote=_quote_kind(next_text, span, next_base))
+        out[i] = replace(out[i], attributions=out[i].attributions[:-1] + (credited,))
+        if not out[i + 1].attributions:
+            out[i + 1] = replace(out[i + 1], status="attributed", attributions=(replace(credited, sentence=i + 1),))
+    return out
 
 
 def _remember_mentions(text: str, ctx: _Context) -> None:
