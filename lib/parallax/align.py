@@ -24,6 +24,7 @@ import numpy as np
 from nltk.stem import PorterStemmer, SnowballStemmer
 
 from .attribution import sentence_attributions
+from .segment import lang_root
 
 DIM = 1 << 14  # hashed feature space (words and character 4-grams each)
 STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being
@@ -40,7 +41,7 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*")
 
 @lru_cache(maxsize=16)
 def _stemmer(lang: str):  # type: ignore[no-untyped-def]
-    root = lang.split("_")[0]
+    root = lang_root(lang)
     return SnowballStemmer(SNOWBALL[root]) if root in SNOWBALL else PorterStemmer()
 
 

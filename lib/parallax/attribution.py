@@ -161,10 +161,6 @@ def _tokens(text: str, base: int) -> list[_Tok]:
     return out
 
 
-def _is_quote(t: _Tok) -> bool:
-    return t.text in OPEN_QUOTES + CLOSE_QUOTES + BOTH_QUOTES and not (t.text in "'’" and False)
-
-
 # ---------------------------------------------------------------- one sentence
 
 def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:

@@ -21,7 +21,7 @@ from dateutil import parser as dateparser
 
 from . import clean
 from .errors import ExtractionError
-from .segment import paragraphs, sentences, words
+from .segment import lang_root, paragraphs, sentences, words
 from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ def _language(spec_lang: str | None, page_langs: list[str], default: str | None)
     if spec_lang:
         return spec_lang, ""
     for value in page_langs:
-        code = value.strip().replace("-", "_").split("_")[0].lower()
+        code = lang_root(value.strip())
         if re.fullmatch(r"[a-z]{2,3}", code):
             return code, ""
     if default:

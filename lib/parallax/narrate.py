@@ -73,8 +73,7 @@ def chart_reading(name: str, tidy: pd.DataFrame, articles: list[Article]) -> str
         return ("Each group is one formula; each colour is an outlet. The formulas disagree by a grade or two; "
                 "look at whether outlets keep the same order across formulas.")
     if name == "sentence_lengths":
-        spread = {a.name: a for a in articles if a.ok}
-        if not spread:
+        if not any(a.ok for a in articles):
             return ""
         sd = tidy[tidy.measure == "sentence_length_sd"].dropna(subset=["value"])
         extra = ""

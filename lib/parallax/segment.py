@@ -55,6 +55,11 @@ def unglue(paragraph: str) -> str:
     return _GLUED.sub(r"\1 ", paragraph)
 
 
+def lang_root(lang: str) -> str:
+    """The language without its region: "en_US", "en-GB", "EN" -> "en"."""
+    return lang.replace("-", "_").split("_")[0].lower()
+
+
 @lru_cache(maxsize=1)
 def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
     """(titles, months) from data/abbreviations.txt: words after which no sentence ends."""
@@ -83,7 +88,7 @@ def _binds(piece: str, following: str) -> bool:
 
 @lru_cache(maxsize=32)
 def _segmenter(lang: str) -> pysbd.Segmenter:
-    root = lang.split("_")[0].split("-")[0].lower()
+    root = lang_root(lang)
     return pysbd.Segmenter(language=root if root in LANGUAGE_CODES else "en", clean=False, char_span=False)
 
 
