@@ -120,3 +120,39 @@ def test_colon_cue_takes_the_next_sentence_as_content() -> None:
     result = attribute_paragraphs(["The minister added:", "“Russia will not leave the talks.”"])
     assert all(r.status == "attributed" for r in result)
     assert result[0].attributions[0].content.startswith("Russia will not leave the talks")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("“We will not give in,” he continued.", ("attributed", "continued")),
+        ("Fighting continued overnight near the border.", ("asserted", "")),
+        ("Clinton has won six states so far.", ("asserted", "")),
+        ("The ministry states that the convoy was attacked.", ("attributed", "states")),
+        ("Polls show a tight race.", ("attributed", "show")),
+        ("He hosts a talk show on Sundays.", ("asserted", "")),
+    ],
+)
+def test_cues_that_are_also_nouns_or_intransitive_verbs(text: str, expected: tuple[str, str]) -> None:
+    got = one(text)
+    assert (got[0], got[1]) == expected
+
+
+def test_headline_name_and_colon_is_an_attribution() -> None:
+    got = one("Lavrov: Kyiv staged the attack to derail talks")
+    assert got[:5] == ("attributed", ":", "Lavrov", got[3], "Kyiv staged the attack to derail talks")
+    assert one("Update: the story was corrected on Tuesday.")[0] == "asserted"
+
+
+def test_quote_before_the_source_is_the_content_even_with_an_addressee() -> None:
+    got = one("“Our air defences worked,” the minister told a crowd in Moscow.")
+    assert got[2] == "the minister" and got[4] == "Our air defences worked"
+
+
+def test_a_quotation_sentence_after_an_attributed_quote_keeps_its_speaker() -> None:
+    paras = ["“We saw the drones,” Lavrov said. “They came from the north.”", "The weather was fine."]
+    results = attribute_paragraphs(paras)
+    assert [r.status for r in results] == ["attributed", "attributed", "asserted"]
+    assert results[1].source == "Lavrov" and results[1].continued_from == 0
+    merged = attribute_text("\n".join(paras))
+    assert len(merged) == 1 and merged[0].content.endswith("They came from the north.”")

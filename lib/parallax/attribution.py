@@ -183,6 +183,14 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:
             if low in NOUNLIKE_CUES and (prev in DETERMINERS or prev.endswith(("'s", "’s"))):
                 i += 1
                 continue
+            if low in QUOTE_ONLY_CUES and not (
+                    any(t.text in CLOSE_QUOTES + BOTH_QUOTES for t in toks[max(0, i - 5):i])
+                    or (i + 1 < len(toks) and toks[i + 1].text in ":" + OPEN_QUOTES + BOTH_QUOTES)):
+                i += 1  # "fighting continued", but '"...," he continued'
+                continue
+            if low in AMBIGUOUS_CUES and not _verb_reading(toks, i):
+                i += 1  # "won six states", "a talk show": the noun, not the verb
+                continue
             if prev == "to" or (low in ("said", "called") and prev in ("the", "so", "is", "be")):
                 i += 1
                 continue
@@ -193,6 +201,29 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:
             found.append((i, i, table[low]))
         i += 1
     return found
+
+
+#: Cue forms that report speech only next to a quotation or a colon ('"...," he continued').
+QUOTE_ONLY_CUES = {"continued"}
+#: Cue forms that are as often nouns ("swing states", "a talk show"): a cue only when a clause follows.
+AMBIGUOUS_CUES = {"states", "show", "shows", "report", "reports", "claims", "claim", "notes", "finds", "calls",
+                  "estimates", "charges"}
+_CLAUSE_OPENERS = {"that", "how", "what", "why", "whether", "he", "she", "they", "it", "we", "i", "you", "there",
+                   "the", "a", "an", "his", "her", "their", "its", "this", "these", "those", "no", "some"}
+_NOT_A_SUBJECT_END = {"in", "on", "of", "for", "to", "at", "by", "with", "from", "into", "all", "many", "few",
+                      "several", "other", "both", "two", "three", "six", "more", "key", "swing", "home", "talk"}
+
+
+def _verb_reading(toks: list[_Tok], i: int) -> bool:
+    """Whether an ambiguous cue form at ``i`` reads as a verb: a clause, quote or colon follows and
+    the word before it can end a subject."""
+    prev = toks[i - 1].low if i else ""
+    if prev in _NOT_A_SUBJECT_END or prev.isdigit():
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is None:
+        return prev == ","
+    return nxt.low in _CLAUSE_OPENERS or nxt.text in OPEN_QUOTES + BOTH_QUOTES + ":" or (nxt.cap and nxt.is_word)
 
 
 def _np_left(toks: list[_Tok], end: int) -> tuple[int, int] | None:
@@ -278,6 +309,14 @@ def _skip_addressee_and_time(toks: list[_Tok], i: int, cue: str) -> int:
     if i < len(toks) and toks[i].text == ",":
         i += 1
     return i
+
+
+def _ends_quotation(toks: list[_Tok], k: int) -> bool:
+    """Whether tokens up to ``k`` end in a closed quotation ('..."' or '...,"' or '...",')."""
+    tail = [t.text for t in toks[max(0, k - 1):k + 1]]
+    if not tail or not any(q in CLOSE_QUOTES + BOTH_QUOTES for q in tail):
+        return False
+    return tail[-1] in CLOSE_QUOTES + BOTH_QUOTES or (tail[-1] == "," and tail[0] in CLOSE_QUOTES + BOTH_QUOTES)
 
 
 def _relative_pronoun(toks: list[_Tok], cue: int) -> int | None:
@@ -426,7 +465,10 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
             if left:
                 source_span = _span(toks, *left)
                 after = _skip_addressee_and_time(toks, last + 1, cue.lower())
-                if after < len(toks) and toks[after].text != ".":
+                if left[0] >= 2 and _ends_quotation(toks, left[0] - 1):
+                    # '"We will win," Lavrov told a crowd in Moscow': the quotation is the content
+                    content_span = (toks[0].start, toks[left[0] - 1].end)
+                elif after < len(toks) and toks[after].text != ".":
                     content_span = (toks[after].start, toks[-1].end)
                 elif left[0] > 0:
                     content_span = (toks[0].start, toks[left[0] - 1].end)
@@ -453,7 +495,44 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
             source_kind=source_kind, resolved_source=resolved, content=content, content_span=content_span,
             quote=_quote_kind(text, content_span, base),
         ))
+    if not out:
+        colon = _colon_attribution(text, toks, base, index)
+        if colon:
+            out.append(colon)
     return _drop_nested(out)
+
+
+#: Words that open a "Label: text" line without being anybody's voice.
+_COLON_LABELS = {"update", "updated", "note", "editor's", "editor’s", "photo", "photos", "video", "watch", "read",
+                 "related", "breaking", "source", "sources", "correction", "warning", "also", "advertisement", "listen",
+                 "see", "more", "live", "analysis", "opinion", "comment", "exclusive", "q", "a", "question", "answer",
+                 "credit", "image", "caption", "map", "chart", "timeline", "background", "context", "why", "what",
+                 "how", "who", "when", "where", "here", "the", "this", "that", "it", "there", "result", "results"}
+
+
+def _colon_attribution(text: str, toks: list[_Tok], base: int, index: int) -> Attribution | None:
+    """"Lavrov: Kyiv staged it" (a headline) or "TAPPER: Do you think..." (a transcript): a short
+    name before a colon is the source, the colon the cue and what follows the content."""
+    colon = next((k for k, t in enumerate(toks[:8]) if t.text == ":"), None)
+    if colon is None or colon == 0 or colon + 1 >= len(toks):
+        return None
+    start = 0
+    while start < colon and not toks[start].is_word:
+        start += 1
+    words = toks[start:colon]
+    if not words or len(words) > 5 or words[0].low in _COLON_LABELS:
+        return None
+    if not all(t.is_word and (t.cap or t.low in ("of", "on", "'s", "’s", "de")) for t in words if t.text != "-"):
+        return None
+    source_span = _span(toks, start, colon - 1)
+    content_span = _strip_span(text, (toks[colon + 1].start, toks[-1].end), base)
+    if content_span is None:
+        return None
+    source = text[source_span[0] - base:source_span[1] - base]
+    content = text[content_span[0] - base:content_span[1] - base]
+    return Attribution(sentence=index, cue=":", cue_span=_span(toks, colon, colon), cue_class="neutral",
+                       source=source, source_span=source_span, source_kind=_source_kind(source),
+                       content=content, content_span=content_span, quote=_quote_kind(text, content_span, base))
 
 
 def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
@@ -556,7 +635,33 @@ def attribute_text(text: str, lang: str = "en") -> list[Attribution]:
         for s, e in split_sentences(line, lang) if line.strip() else ():
             units.append((p, line[s:e], offset + s))
         offset += len(line) + 1
-    return [a for r in _attribute_units(units) for a in r.attributions]
+    found: dict[Span, Attribution] = {}
+    shared: dict[Span, set[int]] = {}
+    for r in _attribute_units(units):
+        for a in r.attributions:
+            found.setdefault(a.cue_span, a)
+            if r.continued_from is not None:
+                shared.setdefault(a.cue_span, set()).add(r.position)
+    out = []
+    for cue_span, a in found.items():
+        lo = hi = a.sentence
+        more = shared.get(cue_span, set())
+        while lo - 1 in more:
+            lo -= 1
+        while hi + 1 in more:
+            hi += 1
+        if a.content_span and (lo, hi) != (a.sentence, a.sentence):
+            # a quotation running over several sentences: one content from its first to its last
+            whole = (min(a.content_span[0], _unit_span(units, lo)[0]), max(a.content_span[1], _unit_span(units, hi)[1]))
+            a = replace(a, content_span=whole, content=text[whole[0]:whole[1]])
+        out.append(a)
+    return out
+
+
+def _unit_span(units: list[tuple[int, str, int]], position: int) -> Span:
+    """Offsets of sentence ``position`` within the text."""
+    _, sentence, base = units[position]
+    return base, base + len(sentence.rstrip())
 
 
 def _attribute_units(units: list[tuple[int, str, int]]) -> list[SentenceAttribution]:
@@ -579,7 +684,27 @@ def _attribute_units(units: list[tuple[int, str, int]]) -> list[SentenceAttribut
         hedges = hedges_in(text)
         status = "attributed" if atts else ("hedged" if hedges else "asserted")
         results.append(SentenceAttribution(position, paragraph, text.strip(), status, tuple(atts), hedges))
-    return _share_quote_sources(_colon_contents(results, units), runs)
+    return _quoted_follow_ups(_share_quote_sources(_colon_contents(results, units), runs))
+
+
+def _quoted_follow_ups(results: list[SentenceAttribution]) -> list[SentenceAttribution]:
+    """'"We saw the drones," Lavrov said. "They came from the north."': a sentence that is
+    nothing but a quotation, right after an attributed one, is the same speaker's."""
+    out = list(results)
+    for i in range(1, len(out)):
+        r, before = out[i], out[i - 1]
+        text = r.text.strip()
+        if r.attributions or not before.attributions or len(text) < 3:
+            continue
+        if text[0] not in OPEN_QUOTES + '"' or text.rstrip(".!?")[-1:] not in CLOSE_QUOTES + '"' \
+                or any(ch in OPEN_QUOTES + CLOSE_QUOTES for ch in text[1:-2]) or text.count('"') > 2:
+            continue
+        credited = before.attributions[-1]
+        if credited.quote not in ("direct", "mixed") and credited.cue != ":":
+            continue
+        out[i] = replace(r, status="attributed", continued_from=before.continued_from or before.position,
+                         attributions=(replace(credited, sentence=r.position),))
+    return out
 
 
 def _colon_contents(results: list[SentenceAttribution], units: list[tuple[int, str, int]]) -> list[SentenceAttribution]:
