@@ -117,3 +117,16 @@ def test_explicit_key_wins(folder: Path) -> None:
                                        ("Новая газета", "novaya-gazeta"), ("Українська правда", "ukrayinska-pravda")])
 def test_slugify(name: str, key: str) -> None:
     assert slugify(name) == key
+
+
+def test_lexicons_resolve_against_the_spec_and_missing_files_are_named(tmp_path: Path) -> None:
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "loaded.txt").write_text("regime\n", encoding="utf-8")
+    base = "story: s\noutlets:\n  - {name: A, url: 'https://a.example/x'}\n  - {name: B, url: 'https://b.example/x'}\n"
+    spec = tmp_path / "story.yaml"
+    spec.write_text(base + "lexicons:\n  loaded: lists/loaded.txt\n", encoding="utf-8")
+    assert load_spec(spec).lexicons == {"loaded": (tmp_path / "lists" / "loaded.txt").resolve()}
+    spec.write_text(base + "lexicons:\n  loaded: lists/missing.txt\n", encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        load_spec(spec)
+    assert err.value.field == "lexicons.loaded" and "missing.txt" in str(err.value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -20,7 +20,7 @@ from .errors import SpecError
 STORY_ID = re.compile(r"^[a-z0-9-]+$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
 PAGE_SUFFIXES = (".html", ".htm", ".txt")
-STORY_FIELDS = {"story", "title", "language", "outlets"}
+STORY_FIELDS = {"story", "title", "language", "outlets", "lexicons"}
 OUTLET_FIELDS = {"name", "key", "url", "file", "language"}
 REQUIRED_STORY_FIELDS = ("story", "outlets")
 
@@ -50,11 +50,13 @@ class Story:
     outlets: tuple[Outlet, ...]
     language: str | None = None
     path: Path | None = None
+    lexicons: dict[str, Path] = field(default_factory=dict)  # lexicon name -> file replacing or adding it
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form (for run.json)."""
         data = asdict(self)
         data["path"] = str(self.path) if self.path else None
+        data["lexicons"] = {k: str(v) for k, v in self.lexicons.items()}
         data["outlets"] = [
             {**asdict(o), "file": str(o.file) if o.file else None} for o in self.outlets
         ]
@@ -155,7 +157,31 @@ def parse_spec(data: Any, base_dir: Path, label: str = "spec", path: Path | None
                 "give one of them a distinct 'key:' or name",
             )
         seen[outlet.key] = i
-    return Story(story=story_id, title=title, outlets=tuple(outlets), language=language, path=path)
+    lexicons = _lexicons(label, data.get("lexicons"), base_dir)
+    return Story(story=story_id, title=title, outlets=tuple(outlets), language=language, path=path,
+                 lexicons=lexicons)
+
+
+def _lexicons(label: str, data: Any, base_dir: Path) -> dict[str, Path]:
+    """``lexicons: {loaded: my-loaded-terms.txt}``: word lists that replace or add to the bundled ones."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SpecError(label, "lexicons", "not a mapping",
+                        "write one 'name: file.txt' per line, e.g. 'loaded: lexicons/loaded.txt'")
+    out = {}
+    for name, file in data.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+            raise SpecError(label, f"lexicons.{name}", "not a valid lexicon name",
+                            "use lowercase letters, digits, '-' or '_' (hedging, intensifiers, loaded, attribution...)")
+        if not isinstance(file, str) or not file.strip():
+            raise SpecError(label, f"lexicons.{name}", "not a file path", "give the word list's path, relative to the spec")
+        path = (base_dir / file).resolve()
+        if not path.is_file():
+            raise SpecError(label, f"lexicons.{name}", f"no such file: {path}",
+                            "check the path (relative to the spec file); one term per line")
+        out[name] = path
+    return out
 
 
 _HINTS = {
