@@ -28,6 +28,10 @@ Routes (query parameters in brackets):
 ``/gzip``              UTF-8 page with ``Content-Encoding: gzip``
 ``/empty``, ``/blank``  200 with an empty / whitespace-only body
 ``/switchable``        status taken from ``server.switches["/switchable"]`` (200)
+``/robots.txt``        ``server.robots_txt`` (200) when set; else the status in
+                       ``server.switches["/robots.txt"]``; else 404
+``/track[delay]``      200 after ``delay`` s, counting requests in flight
+                       (``server.max_in_flight``)
 =====================  ====================================================
 """
 
@@ -91,6 +95,10 @@ class LocalServer(ThreadingHTTPServer):
         self.counts: Counter[str] = Counter()
         self.switches: dict[str, int] = {}
         self.errors: list[BaseException] = []
+        self.robots_txt = ""
+        self.request_times: list[tuple[float, str]] = []  # (monotonic time, path) of each request
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     @property
     def base_url(self) -> str:
@@ -105,6 +113,7 @@ class LocalServer(ThreadingHTTPServer):
         """Remember a request; return how many times ``path`` has been hit (1 for the first)."""
         with self.lock:
             self.seen.append(Seen(path, headers))
+            self.request_times.append((time.monotonic(), path))
             self.counts[path] += 1
             return self.counts[path]
 
@@ -125,6 +134,9 @@ class LocalServer(ThreadingHTTPServer):
             self.counts.clear()
             self.switches.clear()
             self.errors.clear()
+            self.robots_txt = ""
+            self.request_times.clear()
+            self.in_flight = self.max_in_flight = 0
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Ignore clients that hung up (timeouts, caps); keep anything else for inspection."""
@@ -359,7 +371,26 @@ def _switchable(h: Handler, hit: int, q: dict[str, str]) -> None:
     h.answer(status, PAGE_BYTES if status == 200 else b"<html>broken</html>")
 
 
+def _robots(h: Handler, hit: int, q: dict[str, str]) -> None:
+    if h.server.robots_txt:
+        h.answer(200, h.server.robots_txt.encode(), "text/plain")
+    else:
+        h.answer(h.server.switches.get("/robots.txt", 404), b"", "text/plain")
+
+
+def _track(h: Handler, hit: int, q: dict[str, str]) -> None:
+    with h.server.lock:
+        h.server.in_flight += 1
+        h.server.max_in_flight = max(h.server.max_in_flight, h.server.in_flight)
+    time.sleep(float(q.get("delay", "0.2")))
+    with h.server.lock:
+        h.server.in_flight -= 1
+    _page(h, hit, q)
+
+
 ROUTES: dict[str, Route] = {
+    "/robots.txt": _robots,
+    "/track": _track,
     "/page": _page,
     "/missing": _not_found,
     "/flaky": _flaky,

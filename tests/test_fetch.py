@@ -32,6 +32,7 @@ from httpserver import (
 )
 from parallax.errors import FetchError
 from parallax.fetch import (
+    user_agent,
     FetchSettings,
     SnapshotCache,
     fetch_url,
@@ -55,6 +56,8 @@ FAST = FetchSettings(
     max_redirects=10,
     max_bytes=1_000_000,
     workers=8,
+    delay=0.0,
+    per_host=8,
 )
 
 
@@ -549,3 +552,65 @@ def test_declared_latin1_but_utf8_bytes_decode_as_utf8() -> None:
     assert decode(body, "ISO-8859-1") == ("<p>Der Rat beschließt: Straße, Größe, Übung.</p>", "utf-8")
     latin = "<p>Der Rat beschließt.</p>".encode("cp1252")
     assert decode(latin, "ISO-8859-1")[0] == "<p>Der Rat beschließt.</p>"
+
+
+
+# -- politeness: robots.txt, per-site limits, User-Agent ------------------------------------
+
+def _story(server: LocalServer, paths: list[str]) -> Story:
+    return Story(story="polite", title="Polite", outlets=tuple(
+        Outlet(key=f"o{i}", name=f"O {i}", url=server.url(p)) for i, p in enumerate(paths)))
+
+
+def test_robots_txt_disallow_is_respected_and_named(server: LocalServer, tmp_path: Path) -> None:
+    server.robots_txt = "User-agent: *\nDisallow: /slow\n"
+    results = get_snapshots(_story(server, ["/page", "/slow?delay=0"]), SnapshotCache(tmp_path / "c"), False, FAST)
+    assert isinstance(results["o0"], Snapshot)
+    refused = results["o1"]
+    assert isinstance(refused, FetchError) and "robots.txt disallows" in str(refused) and "file:" in str(refused)
+    assert server.hits("/slow?delay=0") == 0          # never requested
+    assert server.hits("/robots.txt") == 1            # read once per site, not per page
+
+
+def test_robots_rules_for_parallax_and_ignoring_robots(server: LocalServer, tmp_path: Path) -> None:
+    server.robots_txt = "User-agent: Parallax\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
+    story = _story(server, ["/page"])
+    assert isinstance(get_snapshots(story, SnapshotCache(tmp_path / "c"), False, FAST)["o0"], FetchError)
+    fetched = get_snapshots(story, SnapshotCache(tmp_path / "c"), False, replace(FAST, robots=False))["o0"]
+    assert isinstance(fetched, Snapshot) and server.hits("/page") == 1
+
+
+@pytest.mark.parametrize("status, allowed", [(404, True), (403, True), (503, False)])
+def test_robots_status_follows_rfc_9309(server: LocalServer, tmp_path: Path, status: int, allowed: bool) -> None:
+    server.switches["/robots.txt"] = status
+    result = get_snapshots(_story(server, ["/page"]), SnapshotCache(tmp_path / "c"), False, FAST)["o0"]
+    assert isinstance(result, Snapshot) is allowed
+    if not allowed:
+        assert "503" in str(result)
+
+
+def test_requests_to_one_site_are_limited_and_spaced(server: LocalServer, tmp_path: Path) -> None:
+    paths = [f"/track?delay=0.2&n={i}" for i in range(6)]
+    settings = replace(FAST, per_host=2, delay=0.0)
+    results = get_snapshots(_story(server, paths), SnapshotCache(tmp_path / "c"), False, settings)
+    assert all(isinstance(r, Snapshot) for r in results.values())
+    assert server.max_in_flight == 2
+
+    server.reset()
+    started = time.monotonic()
+    get_snapshots(_story(server, paths[:3]), SnapshotCache(tmp_path / "c"), False,
+                  replace(FAST, per_host=8, delay=0.3))
+    starts = sorted(s for s in server.request_times if "/track" in s[1])
+    assert len(starts) == 3
+    gaps = [b[0] - a[0] for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= 0.25, gaps
+    assert time.monotonic() - started < 3
+
+
+def test_user_agent_names_parallax_and_the_contact(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARALLAX_CONTACT", "mailto:desk@newsroom.example")
+    fetch_url(server.url("/page"), OUTLET, FAST)
+    agent = server.requests_to("/page")[0].headers["user-agent"]
+    assert "Parallax/" in agent and "mailto:desk@newsroom.example" in agent
+    monkeypatch.delenv("PARALLAX_CONTACT")
+    assert "+" not in user_agent("") and "+https://lab.example/parallax" in user_agent("https://lab.example/parallax")

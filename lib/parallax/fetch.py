@@ -13,6 +13,7 @@ import math
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -24,13 +25,16 @@ import urllib3
 from . import __version__
 from . import snapshot as snap
 from .errors import FetchError
+from .polite import Politeness
 from .spec import Outlet, Story
 
 log = logging.getLogger(__name__)
-BROWSER_USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    f"Chrome/131.0.0.0 Safari/537.36 Parallax/{__version__}"
-)
+def user_agent(contact: str = "") -> str:
+    """The User-Agent Parallax sends: it names Parallax and, when given, how to reach whoever runs it
+    (``contact``, else ``$PARALLAX_CONTACT``: an e-mail address or a URL)."""
+    contact = contact or os.environ.get("PARALLAX_CONTACT", "")
+    reach = f"; +{contact}" if contact else ""
+    return f"Mozilla/5.0 (compatible; Parallax/{__version__}; news comparison for research{reach})"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -50,7 +54,20 @@ class FetchSettings:
     max_redirects: int = 10
     max_bytes: int = 10_000_000     # size cap of one page
     workers: int = 8                # outlets fetched at once
-    user_agent: str = BROWSER_USER_AGENT
+    user_agent: str = ""            # empty: user_agent(contact)
+    contact: str = ""               # e-mail or URL put in the User-Agent (default: $PARALLAX_CONTACT)
+    per_host: int = 2               # requests to one site at a time
+    delay: float = 1.0              # seconds between the starts of two requests to one site
+    robots: bool = True             # respect robots.txt (RFC 9309)
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent header value."""
+        return self.user_agent or user_agent(self.contact)
+
+    def politeness(self) -> Politeness:
+        """A request gate with these settings (share one between the fetches of a run)."""
+        return Politeness(self.per_host, self.delay, self.robots, timeout=self.connect_timeout + self.read_timeout)
 
 
 def default_cache_dir() -> Path:
@@ -86,13 +103,15 @@ def fetch_url(
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
     language: str | None = None,
+    polite: Politeness | None = None,
 ) -> snap.Snapshot:
     """Fetch one page over HTTP(S).
 
     Retries 429 and 5xx answers and dropped connections with exponential
     backoff (honouring Retry-After), follows at most ``max_redirects``
     redirects, stops past ``max_bytes``, and refuses bodies that are not HTML
-    or plain text.
+    or plain text. With ``polite``, robots.txt is asked first and every request waits for a
+    slot of its site.
 
     Raises:
         FetchError: naming the outlet, the URL, what went wrong and what to do.
@@ -101,48 +120,56 @@ def fetch_url(
     session = session or requests.Session()
     session.max_redirects = settings.max_redirects
     headers = {
-        "User-Agent": settings.user_agent,
+        "User-Agent": settings.agent,
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
         "Accept-Language": f"{language};q=0.9,*;q=0.5" if language else "*",
     }
+    if polite is not None:
+        answer = polite.allowed(url, session, {"User-Agent": headers["User-Agent"]})
+        if not answer.allowed:
+            raise FetchError(outlet, url, answer.reason,
+                             "save the page from a browser and use 'file:', or, if the site lets you, "
+                             "run with --ignore-robots")
     attempt = 0
     while True:
-        try:
-            response = session.get(
-                url, headers=headers, stream=True, allow_redirects=True,
-                timeout=(settings.connect_timeout, settings.read_timeout),
-            )
-        except requests.TooManyRedirects:
-            raise FetchError(outlet, url, f"more than {settings.max_redirects} redirects (a redirect loop?)",
-                             "open the URL in a browser and put the final address in the spec") from None
-        except requests.Timeout as exc:
-            kind = "connecting" if isinstance(exc, requests.ConnectTimeout) else "waiting for the server"
-            raise FetchError(outlet, url, f"timed out {kind}", "try again later, or save the page and use 'file:'") from None
-        except requests.ConnectionError as exc:
-            if attempt < settings.retries:
-                sleep(settings.backoff * 2**attempt)
-                attempt += 1
-                continue
-            raise FetchError(outlet, url, f"could not connect ({_short(exc)})",
-                             "check the address and your connection, or use --offline with a cached copy") from None
-        except requests.RequestException as exc:
-            raise FetchError(outlet, url, f"request failed ({_short(exc)})", "check the URL") from None
-        with response:
-            if response.status_code in RETRY_STATUSES and attempt < settings.retries:
-                sleep(_retry_delay(response, settings, attempt))
-                attempt += 1
-                continue
-            if response.status_code >= 400:
-                raise FetchError(outlet, url, f"HTTP {response.status_code} {response.reason or ''}".strip(),
-                                 _status_fix(response.status_code))
-            body = _read_capped(response, outlet, url, settings)
-            content_type = response.headers.get("Content-Type", "")
-            kind = _kind(content_type, body, outlet, url)
-            return snap.Snapshot(
-                source=url, final_url=response.url, status=response.status_code,
-                fetched_at=snap.now_iso(), content_type=content_type, kind=kind, body=body,
-                charset=_charset(content_type),
-            )
+        # the whole exchange, body and backoff included, holds one of the site's slots
+        with polite.slot(url) if polite is not None else nullcontext():
+            try:
+                response = session.get(
+                    url, headers=headers, stream=True, allow_redirects=True,
+                    timeout=(settings.connect_timeout, settings.read_timeout),
+                )
+            except requests.TooManyRedirects:
+                raise FetchError(outlet, url, f"more than {settings.max_redirects} redirects (a redirect loop?)",
+                                 "open the URL in a browser and put the final address in the spec") from None
+            except requests.Timeout as exc:
+                kind = "connecting" if isinstance(exc, requests.ConnectTimeout) else "waiting for the server"
+                raise FetchError(outlet, url, f"timed out {kind}", "try again later, or save the page and use 'file:'") from None
+            except requests.ConnectionError as exc:
+                if attempt < settings.retries:
+                    sleep(settings.backoff * 2**attempt)
+                    attempt += 1
+                    continue
+                raise FetchError(outlet, url, f"could not connect ({_short(exc)})",
+                                 "check the address and your connection, or use --offline with a cached copy") from None
+            except requests.RequestException as exc:
+                raise FetchError(outlet, url, f"request failed ({_short(exc)})", "check the URL") from None
+            with response:
+                if response.status_code in RETRY_STATUSES and attempt < settings.retries:
+                    sleep(_retry_delay(response, settings, attempt))
+                    attempt += 1
+                    continue
+                if response.status_code >= 400:
+                    raise FetchError(outlet, url, f"HTTP {response.status_code} {response.reason or ''}".strip(),
+                                     _status_fix(response.status_code))
+                body = _read_capped(response, outlet, url, settings)
+                content_type = response.headers.get("Content-Type", "")
+                kind = _kind(content_type, body, outlet, url)
+                return snap.Snapshot(
+                    source=url, final_url=response.url, status=response.status_code,
+                    fetched_at=snap.now_iso(), content_type=content_type, kind=kind, body=body,
+                    charset=_charset(content_type),
+                )
 
 
 def read_file(path: Path, outlet: str = "", max_bytes: int = FetchSettings.max_bytes) -> snap.Snapshot:
@@ -174,6 +201,7 @@ def get_snapshot(
     cache: SnapshotCache,
     offline: bool = False,
     settings: FetchSettings = FetchSettings(),
+    polite: Politeness | None = None,
 ) -> snap.Snapshot:
     """The outlet's page: read from its file, fetched (and cached), or, offline, from the cache."""
     if outlet.file is not None:
@@ -186,7 +214,8 @@ def get_snapshot(
                              "run once without --offline to fetch it, or save the page and use 'file:'")
         return cached
     with requests.Session() as session:
-        fetched = fetch_url(outlet.url, outlet.key, settings, session, language=outlet.language)
+        fetched = fetch_url(outlet.url, outlet.key, settings, session, language=outlet.language,
+                            polite=polite or settings.politeness())
     try:
         cache.put(fetched)
     except OSError as exc:  # a cache we cannot write costs --offline later, not this run
@@ -200,12 +229,15 @@ def get_snapshots(
     offline: bool = False,
     settings: FetchSettings = FetchSettings(),
     on_done: Callable[[str], None] | None = None,
+    polite: Politeness | None = None,
 ) -> dict[str, snap.Snapshot | FetchError]:
-    """Every outlet's page, fetched concurrently; a failure is returned, not raised."""
+    """Every outlet's page, fetched concurrently (politely: ``polite``, else one gate built from
+    ``settings``, shared by all outlets); a failure is returned, not raised."""
+    polite = polite or settings.politeness()
 
     def one(outlet: Outlet) -> snap.Snapshot | FetchError:
         try:
-            return get_snapshot(outlet, cache, offline, settings)
+            return get_snapshot(outlet, cache, offline, settings, polite)
         except FetchError as exc:
             return exc
         except Exception as exc:  # a bug must cost one outlet, not the run
