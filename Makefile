@@ -27,6 +27,9 @@ bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/attribution.py
 	$(BIN)/python bench/paraphrase.py
 	$(BIN)/python bench/claims.py
+	$(BIN)/python bench/reuse.py
+	$(BIN)/python bench/naming.py
+	$(BIN)/python bench/wording.py
 
 lab: $(STAMP)       ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

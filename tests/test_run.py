@@ -21,7 +21,7 @@ from conftest import PY, guarded_env, network_attempts
 from parallax.examples import example_names, example_spec
 
 CHARTS = ("reading_ease", "grade_levels", "sentence_lengths", "article_length", "coverage_map",
-          "attribution_status", "sources_quoted")
+          "attribution_status", "sources_quoted", "distinctive_terms", "naming", "lexicon_rates", "text_reuse")
 FURNITURE = ("Leave a Reply", "Your email address will not be published", "Sign up for our newsletter",
              "Accept all", "Share on Facebook")
 
@@ -294,3 +294,55 @@ def test_unknown_matcher_is_a_usage_error(tmp_path: Path) -> None:
                       "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "lexical" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+WORDING_TABLES = ("wording_diffs", "distinctive_terms", "naming", "lexicon_hits", "lexicon_rates", "similarity",
+                  "copy_changes", "headlines")
+
+
+def test_wording_tables_and_charts_in_the_run_folder(example_run: tuple[Path, dict]) -> None:
+    folder, _ = example_run
+    codebook = pd.read_csv(folder / "tables" / "codebook.csv")
+    for name in WORDING_TABLES:
+        table = pd.read_csv(folder / "tables" / f"{name}.csv", keep_default_na=False)
+        assert set(table.columns) <= set(codebook[codebook.table == name].column), name
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Wording: what each outlet says differently" in html and 'class="px-diff"' in html
+
+
+def test_drone_example_finds_the_republished_wire_copy_and_its_edits(drone_run: tuple[Path, dict]) -> None:
+    folder, _ = drone_run
+    similarity = pd.read_csv(folder / "tables" / "similarity.csv", keep_default_na=False)
+    copied = {frozenset((r.outlet_a, r.outlet_b)) for r in similarity.itertuples() if str(r.copied) == "True"}
+    assert copied == {frozenset(("meridian-wire", "harbor-times"))}
+    changes = pd.read_csv(folder / "tables" / "copy_changes.csv", keep_default_na=False)
+    pairs = set(zip(changes.before.str.lower(), changes.after.str.lower()))
+    assert ("defence", "defense") in pairs or any("defence" in b and "defense" in a for b, a in pairs)
+
+
+HOSTILE_TITLE = "Mayor &lt;script&gt;alert(&quot;px-title&quot;)&lt;/script&gt; quits"
+HOSTILE_BODY = ("The council said &lt;img src=x onerror=alert(&quot;px-img&quot;)&gt; was posted on the town site "
+                "on Monday, and &lt;script&gt;alert(&quot;px-body&quot;)&lt;/script&gt; appeared beside it. ")
+
+
+def _hostile_page(outlet: str, said: str) -> str:
+    body = "".join(f"<p>{HOSTILE_BODY.replace('said', said)}Paragraph {i} of the {outlet} story adds that the "
+                   f"vote on the budget was postponed to next week by the members of the council.</p>" for i in range(4))
+    return (f"<html><head><title>{HOSTILE_TITLE}</title></head><body><article><h1>{HOSTILE_TITLE}</h1>"
+            f"{body}</article></body></html>")
+
+
+def test_hostile_page_text_is_escaped_in_the_report(tmp_path: Path) -> None:
+    env = guarded_env(tmp_path)
+    (tmp_path / "a.html").write_text(_hostile_page("first", "said"), encoding="utf-8")
+    (tmp_path / "b.html").write_text(_hostile_page("second", "claimed"), encoding="utf-8")
+    spec = tmp_path / "story.yaml"
+    spec.write_text("story: hostile\ntitle: 'Title <script>alert(\"px-spec\")</script>'\noutlets:\n"
+                    "  - {name: 'A <b>bold</b>', file: a.html}\n  - {name: B, file: b.html}\n", encoding="utf-8")
+    result = parallax(env, "run", str(spec), "--out", str(tmp_path / "out"), "--offline")
+    assert result.returncode == 0, result.stderr
+    html = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    for payload in ('<script>alert("px-', "<script>alert(&quot;px-", "<img src=x onerror", "<b>bold</b>"):
+        assert payload not in html, payload
+    assert "px-body" in html and "px-img" in html   # the text is shown, escaped, not dropped
+    assert "&lt;script&gt;" in html

@@ -266,6 +266,10 @@ CHARTS: dict[str, ChartMaker] = {
     "sources_quoted": sources_quoted,
 }
 
+from .wording_charts import WORDING_CHARTS  # noqa: E402 (those charts use the helpers above)
+
+CHARTS |= WORDING_CHARTS
+
 
 def save_chart(fig: Figure, folder: Path, name: str) -> list[Path]:
     """Write ``charts/<name>.png`` (150 dpi) and ``charts/<name>.svg``; return both paths."""

@@ -11,11 +11,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import __version__
 from .errors import OutletError, ParallaxError, SpecError
 from .examples import DEFAULT_EXAMPLE, example_names, example_spec
+
+if TYPE_CHECKING:
+    from .fetch import FetchSettings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_REPORT = 0, 1, 2, 3
 
@@ -26,9 +29,20 @@ def _progress(total: int, desc: str, enabled: bool) -> Any:
     return tqdm(total=total, desc=desc, unit="outlet", disable=not enabled, file=sys.stderr, leave=False)
 
 
+def _lexicon_option(value: str) -> tuple[str, str]:
+    name, sep, file = value.partition("=")
+    if not sep or not name.strip() or not file.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: write NAME=FILE, e.g. loaded=my-loaded-words.txt")
+    return name.strip(), file.strip()
+
+
 def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path | None = None,
-              progress: bool | None = None, quiet: bool = False, matcher: str = "lexical") -> tuple[Path | None, int]:
-    """Run one story end to end into a new run folder; return ``(folder, exit status)``."""
+              progress: bool | None = None, quiet: bool = False, matcher: str = "lexical",
+              lexicons: dict[str, str] | None = None,
+              settings: FetchSettings | None = None) -> tuple[Path | None, int]:
+    """Run one story end to end into a new run folder; return ``(folder, exit status)``.
+
+    ``lexicons`` (name -> word list file) replaces or adds to the bundled word lists and the spec's."""
     from papermill.exceptions import PapermillExecutionError
 
     from . import notebook
@@ -43,6 +57,11 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
         print(f"parallax: no matcher {matcher!r}; available: {', '.join(MATCHERS)} "
               "(semantic needs: pip install .[semantic])", file=sys.stderr)
         return None, EXIT_USAGE
+    lexicons = {name: str(Path(file).resolve()) for name, file in (lexicons or {}).items()}
+    missing = [f"{name}={file}" for name, file in lexicons.items() if not Path(file).is_file()]
+    if missing:
+        print(f"parallax: --lexicon {missing[0]}: no such file; give a word list, one term per line", file=sys.stderr)
+        return None, EXIT_USAGE
     try:
         story = load_spec(spec_path)
     except SpecError as exc:
@@ -55,11 +74,11 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
         print(f"parallax: cannot create a run folder under {out}: {exc.strerror}; choose another --out", file=sys.stderr)
         return None, EXIT_USAGE
     parameters = {"spec": str(story.path), "run_dir": str(folder), "offline": offline,
-                  "cache_dir": str(cache_root) if cache_dir else "", "matcher": matcher}
+                  "cache_dir": str(cache_root) if cache_dir else "", "matcher": matcher, "lexicons": lexicons}
     write_run_json(folder, {"story": story.story, "status": "running", "parameters": parameters})
     run = Run(story=story, folder=folder, offline=offline)
     with _progress(len(story.outlets), "fetching", progress) as bar:
-        collect_snapshots(run, SnapshotCache(cache_root / "snapshots"), FetchSettings(),
+        collect_snapshots(run, SnapshotCache(cache_root / "snapshots"), settings or FetchSettings(),
                           on_done=lambda key: bar.update(1))
     report_error = ""
     timings = dict(run.timings)
@@ -119,9 +138,16 @@ def _out(args: argparse.Namespace) -> Path:
     return Path(args.out) if args.out else find_out_dir()
 
 
+def _fetch_settings(args: argparse.Namespace) -> FetchSettings:
+    from .fetch import FetchSettings
+
+    return FetchSettings(robots=not args.ignore_robots, contact=args.contact, delay=max(0.0, args.delay))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _, code = run_story(Path(args.spec), _out(args), args.offline,
-                        Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher)
+                        Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher,
+                        lexicons=dict(args.lexicon), settings=_fetch_settings(args))
     return code
 
 
@@ -135,7 +161,8 @@ def cmd_example(args: argparse.Namespace) -> int:
         print(f"parallax: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
     folder, code = run_story(spec, _out(args), offline=True,
-                             cache_dir=Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher)
+                             cache_dir=Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher,
+                             lexicons=dict(args.lexicon))
     if folder is not None and not args.quiet:
         print(f"The report of the '{args.name}' example is in {folder}/ (open report.html in a browser).",
               file=sys.stderr)
@@ -186,6 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"parallax {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def polite(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--ignore-robots", action="store_true",
+                       help="fetch pages that robots.txt disallows (only where the site allows you to)")
+        p.add_argument("--contact", default="", help="e-mail or URL put in the User-Agent so sites can reach you "
+                       "(default: $PARALLAX_CONTACT)")
+        p.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to one site (default 1)")
+
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", default="", help="folder for run folders (default: $PARALLAX_OUT, else the outputs/ "
                        "of the Parallax checkout you are in, else ./outputs)")
@@ -193,10 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="print only the report's path")
         p.add_argument("--matcher", default="lexical", help="how claims are matched across outlets: lexical "
                        "(default) or semantic (needs: pip install .[semantic])")
+        p.add_argument("--lexicon", action="append", default=[], metavar="NAME=FILE", type=_lexicon_option,
+                       help="a word list replacing the bundled one of that name (hedging, intensifiers, loaded, "
+                       "attribution) or adding one; repeatable")
 
     p = sub.add_parser("run", help="fetch, extract and compare a story; write a run folder")
     p.add_argument("spec", help="story spec (YAML)")
     p.add_argument("--offline", action="store_true", help="use cached snapshots only; never touch the network")
+    polite(p)
     common(p)
     p.set_defaults(func=cmd_run)
 

@@ -119,3 +119,123 @@ def claims_reading(result: dict[str, pd.DataFrame], names: dict[str, str]) -> st
                  "then be a claim told differently) or join two close ones. Check the sentences in "
                  "`tables/claims.csv` before citing a cell.")
     return "\n\n".join(lines)
+
+
+# ---------------------------------------------------------------- wording
+
+def _name(names: dict[str, str], key: str) -> str:
+    return esc(names.get(key, key))
+
+
+def headlines_reading(frame: pd.DataFrame) -> str:
+    """Which headlines and ledes are (nearly) the same, and which stand apart."""
+    if len(frame) < 2:
+        return "Fewer than two outlets have text, so there is nothing to compare."
+    same = frame[frame.lede_similarity >= 0.8]
+    apart = frame.sort_values("lede_similarity").iloc[0]
+    lines = []
+    if not same.empty:
+        lines.append(f"{_names([esc(n) for n in same.name])} open with nearly the same first paragraph "
+                     "(80% or more of the words in the same order as another outlet's): a sign of shared wire copy.")
+    lines.append(f"**{esc(apart['name'])}** opens most differently from the others. **Ask** what each outlet puts "
+                 "first: the accusation, the denial, or something else. A headline is where an outlet's framing is "
+                 "most visible, and many readers see nothing else.")
+    return "\n\n".join(lines)
+
+
+def diffs_reading(diffs: pd.DataFrame, subs: pd.DataFrame, names: dict[str, str]) -> str:
+    """The word choices that change most often between versions of the same claims."""
+    if diffs.empty:
+        return "No claim is carried by two or more outlets, so no wording can be compared."
+    lines = ["Each table shows one claim: the reference version (the one closest to all the others) and each "
+             "outlet's version, with the words it adds highlighted and, below, the reference's words it drops struck "
+             "through. The full list is `tables/wording_diffs.csv`."]
+    short = subs.head(6)
+    if not short.empty:
+        items = [f"\"{esc(r.before)}\" → \"{esc(r.after)}\" ({_name(names, r.outlet)})" for r in short.itertuples()]
+        lines.append("Word swaps between versions of the same claim, most frequent first: " + "; ".join(items) + ".")
+    lines.append("**Look at** swaps of attribution verbs (\"said\" → \"claimed\"), added hedges (\"alleged\") and "
+                 "labels (\"regime\"): small edits that change what a reader takes as fact.")
+    return "\n\n".join(lines)
+
+
+def terms_reading(terms: pd.DataFrame, names: dict[str, str], top: int = 3) -> str:
+    """The most distinctive terms of each outlet, in a sentence."""
+    if terms.empty:
+        return "Fewer than two outlets have text, so no term can stand out."
+    lines = []
+    for outlet, mine in terms[terms.z >= 1.96].groupby("outlet", sort=False):
+        best = mine.nlargest(top, "z")
+        lines.append(f"- **{_name(names, outlet)}**: " + ", ".join(f"\"{esc(t)}\"" for t in best.term))
+    if not lines:
+        return ("No word or phrase stands out for any outlet (no z-score above 1.96): the outlets use much the same "
+                "vocabulary.")
+    return ("Words and phrases each outlet uses distinctly more than the others together (z-score above 1.96; "
+            "weighted log-odds with an informative prior, Monroe, Colaresi and Quinn 2008):\n\n" + "\n".join(lines)
+            + "\n\nA distinctive word is a lead, not a verdict: check in `tables/lexicon_hits.csv` or the article "
+            "how it is used. With short articles, a word used twice can stand out.")
+
+
+def naming_reading(naming: pd.DataFrame, names: dict[str, str]) -> str:
+    """Actors that outlets name differently."""
+    if naming.empty:
+        return "No actor is named by two or more outlets."
+    lines = []
+    for actor, rows in naming.groupby("actor", sort=False):
+        main = rows.sort_values("count", ascending=False).drop_duplicates("outlet")
+        if main.form.nunique() < 2:
+            continue
+        parts = [f"{_name(names, r.outlet)} \"{esc(r.form)}\"" for r in main.itertuples()]
+        lines.append(f"- **{esc(actor)}**: " + "; ".join(parts))
+        if len(lines) == 5:
+            break
+    if not lines:
+        return "Every outlet names the main actors the same way."
+    return ("The form each outlet uses most for an actor, where the outlets differ (spellings such as "
+            "Zelenskiy / Zelensky / Zelenskyy count as one actor):\n\n" + "\n".join(lines)
+            + "\n\n**Look at** titles (\"President\", \"Mr\") and labels (\"regime\"): they carry a judgment.")
+
+
+def lexicon_reading(rates: pd.DataFrame, names: dict[str, str]) -> str:
+    """Who hedges, intensifies, uses loaded words and distancing verbs most."""
+    if rates.empty:
+        return "No outlet has text."
+    lines = []
+    for lexicon, what in (("hedging", "hedges most"), ("intensifiers", "intensifies most"),
+                          ("loaded", "uses the most loaded words")):
+        mine = rates[rates.lexicon == lexicon].groupby("outlet").per_1000.sum()
+        if not mine.empty and mine.max() > 0:
+            lines.append(f"**{_name(names, mine.idxmax())}** {what} ({mine.max():.1f} per 1,000 words).")
+    verbs = rates[(rates.lexicon == "attribution") & (rates.category == "distancing")].groupby("outlet").per_1000.sum()
+    if not verbs.empty and verbs.max() > 0:
+        lines.append(f"**{_name(names, verbs.idxmax())}** uses distancing attribution verbs (\"claimed\", "
+                     f"\"alleged\") most ({verbs.max():.1f} per 1,000 words).")
+    lines.append("Every hit is listed with its sentence in `tables/lexicon_hits.csv`; the word lists are plain files "
+                 "you can edit or replace (`lexicons:` in the spec, or `--lexicon NAME=FILE`). A list match ignores "
+                 "context: \"regime\" in a quotation counts as much as in the outlet's own voice.")
+    return "\n\n".join(lines)
+
+
+def reuse_reading(similarity: pd.DataFrame, changes: pd.DataFrame, names: dict[str, str]) -> str:
+    """Which outlet republishes whose text, and what the copy changed."""
+    if similarity.empty:
+        return "Fewer than two outlets have text."
+    copies = similarity[similarity.copied]
+    if copies.empty:
+        return ("No outlet republishes another's text: the versions share facts and quotations but are written "
+                "separately.")
+    lines = []
+    for r in copies.itertuples():
+        copy, _, original = str(r.direction).partition(" copies ")
+        if original:
+            lines.append(f"**{_name(names, copy)}** republishes **{_name(names, original)}**'s text: "
+                         f"{r.containment_a if copy == r.outlet_a else r.containment_b:.0%} of its 5-word sequences "
+                         f"are in the original, in {int(r.shared_passages)} shared passages.")
+        else:
+            lines.append(f"**{_name(names, r.outlet_a)}** and **{_name(names, r.outlet_b)}** share "
+                         f"{int(r.shared_words)} words in {int(r.shared_passages)} passages; which copies which "
+                         "is unclear.")
+    if not changes.empty:
+        lines.append(f"The copy differs in {len(changes)} places, listed below and in `tables/copy_changes.csv`: "
+                     "look for changed attribution verbs, dropped sentences and a new headline.")
+    return "\n\n".join(lines)

@@ -95,6 +95,61 @@ def claims(run: Run, articles: list[Article], matcher: str = "lexical") -> dict[
     return result
 
 
+WORDING_TABLES = ("wording_diffs", "distinctive_terms", "naming", "lexicon_hits", "lexicon_rates", "similarity",
+                  "copy_changes", "headlines")
+
+
+def wording_tables(articles: list[Article], claims_frame: pd.DataFrame, order: list[str],
+                   lexicons: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Word choice across outlets, as tables: diffs of each claim's versions, distinctive terms,
+    naming of actors, lexicon hits and rates, text reuse and what copies changed, headlines and ledes."""
+    from . import naming, reuse, terms, wording as wording_mod
+
+    lists = terms.load_lexicons(lexicons or {})
+    diffs = wording_mod.claim_diffs(claims_frame, order)
+    hits = terms.lexicon_hits(articles, lists)
+    similarity = reuse.similarity(articles)
+    by_key = {a.outlet: a for a in articles}
+    changes = [reuse.copy_changes(by_key[original], by_key[copy]) for copy, original in _originals(similarity).items()]
+    return {
+        "wording_diffs": diffs,
+        "substitutions": wording_mod.substitutions(diffs),
+        "distinctive_terms": terms.distinctive_terms(articles),
+        "naming": naming.naming_table(naming.mentions(articles), order),
+        "lexicon_hits": hits,
+        "lexicon_rates": terms.lexicon_rates(hits, articles),
+        "similarity": similarity,
+        "copy_changes": pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(columns=reuse.CHANGE_COLUMNS),
+        "headlines": wording_mod.headlines(articles),
+    }
+
+
+def _originals(similarity: pd.DataFrame) -> dict[str, str]:
+    """Each republishing outlet -> the outlet whose text it most contains (copies of copies are not
+    compared again: with many outlets running one wire story, each is compared with the wire only)."""
+    best: dict[str, tuple[float, str]] = {}
+    for r in similarity[similarity.copied].itertuples():
+        if r.direction.startswith(f"{r.outlet_a} copies"):
+            copy, original, share = r.outlet_a, r.outlet_b, r.containment_a
+        else:
+            copy, original, share = r.outlet_b, r.outlet_a, r.containment_b
+        if copy not in best or share > best[copy][0]:
+            best[copy] = (share, original)
+    return {copy: original for copy, (_, original) in best.items()}
+
+
+def wording(run: Run, articles: list[Article], claims_result: dict[str, pd.DataFrame],
+            lexicons: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """The wording stage of a run: :func:`wording_tables` with the spec's word lists, overridden by
+    ``lexicons`` (name -> file); writes the tables and returns them by name."""
+    with run.stage("wording"):
+        lists = {**{k: str(v) for k, v in run.story.lexicons.items()}, **(lexicons or {})}
+        result = wording_tables(articles, claims_result["claims"], [o.key for o in run.story.outlets], lists)
+        for name in WORDING_TABLES:
+            tables.write_table(run.folder, name, result[name])
+    return result
+
+
 def outlet_order(run: Run) -> list[str]:
     """Outlet names in spec order (the order of every chart)."""
     return [o.name for o in run.story.outlets]
