@@ -30,6 +30,8 @@ Routes (query parameters in brackets):
 ``/switchable``        status taken from ``server.switches["/switchable"]`` (200)
 ``/robots.txt``        ``server.robots_txt`` (200) when set; else the status in
                        ``server.switches["/robots.txt"]``; else 404
+``/versioned``         200 with ``ETag: "v<N>"`` where N is ``server.switches["/versioned"]``
+                       (default 1); 304 when the request's If-None-Match is that tag
 ``/track[delay]``      200 after ``delay`` s, counting requests in flight
                        (``server.max_in_flight``)
 =====================  ====================================================
@@ -378,6 +380,16 @@ def _robots(h: Handler, hit: int, q: dict[str, str]) -> None:
         h.answer(h.server.switches.get("/robots.txt", 404), b"", "text/plain")
 
 
+def _versioned(h: Handler, hit: int, q: dict[str, str]) -> None:
+    version = h.server.switches.get("/versioned", 1)
+    tag = f'"v{version}"'
+    if h.headers.get("If-None-Match") == tag:
+        h.answer(304, b"", None, headers={"ETag": tag}, length=False)
+        return
+    body = f"<html><body><h1>Version {version}</h1><p>Text of version {version}.</p></body></html>".encode()
+    h.answer(200, body, headers={"ETag": tag})
+
+
 def _track(h: Handler, hit: int, q: dict[str, str]) -> None:
     with h.server.lock:
         h.server.in_flight += 1
@@ -391,6 +403,7 @@ def _track(h: Handler, hit: int, q: dict[str, str]) -> None:
 ROUTES: dict[str, Route] = {
     "/robots.txt": _robots,
     "/track": _track,
+    "/versioned": _versioned,
     "/page": _page,
     "/missing": _not_found,
     "/flaky": _flaky,

@@ -614,3 +614,18 @@ def test_user_agent_names_parallax_and_the_contact(server: LocalServer, monkeypa
     assert "Parallax/" in agent and "mailto:desk@newsroom.example" in agent
     monkeypatch.delenv("PARALLAX_CONTACT")
     assert "+" not in user_agent("") and "+https://lab.example/parallax" in user_agent("https://lab.example/parallax")
+
+
+def test_unchanged_page_is_reused_through_a_conditional_request(server: LocalServer, tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path / "c")
+    story = _story(server, ["/versioned"])
+    first = get_snapshots(story, cache, False, FAST)["o0"]
+    assert isinstance(first, Snapshot) and first.etag == '"v1"'
+    again = get_snapshots(story, cache, False, FAST)["o0"]
+    assert isinstance(again, Snapshot)
+    assert again.from_cache and again.sha256 == first.sha256 and again.fetched_at == first.fetched_at  # reused
+    assert server.requests_to("/versioned")[-1].headers.get("if-none-match") == '"v1"'
+    server.switches["/versioned"] = 2
+    changed = get_snapshots(story, cache, False, FAST)["o0"]
+    assert isinstance(changed, Snapshot) and b"version 2" in changed.body and changed.etag == '"v2"'
+    assert cache.get(server.url("/versioned")).sha256 == changed.sha256

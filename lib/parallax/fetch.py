@@ -104,6 +104,7 @@ def fetch_url(
     sleep: Callable[[float], None] = time.sleep,
     language: str | None = None,
     polite: Politeness | None = None,
+    previous: snap.Snapshot | None = None,
 ) -> snap.Snapshot:
     """Fetch one page over HTTP(S).
 
@@ -111,7 +112,8 @@ def fetch_url(
     backoff (honouring Retry-After), follows at most ``max_redirects``
     redirects, stops past ``max_bytes``, and refuses bodies that are not HTML
     or plain text. With ``polite``, robots.txt is asked first and every request waits for a
-    slot of its site.
+    slot of its site. With ``previous`` (the page as fetched before), the request is
+    conditional, and an unchanged page (``304``, or the same bytes) returns ``previous`` itself.
 
     Raises:
         FetchError: naming the outlet, the URL, what went wrong and what to do.
@@ -124,6 +126,10 @@ def fetch_url(
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
         "Accept-Language": f"{language};q=0.9,*;q=0.5" if language else "*",
     }
+    if previous is not None and previous.etag:
+        headers["If-None-Match"] = previous.etag
+    if previous is not None and previous.last_modified:
+        headers["If-Modified-Since"] = previous.last_modified
     if polite is not None:
         answer = polite.allowed(url, session, {"User-Agent": headers["User-Agent"]})
         if not answer.allowed:
@@ -155,6 +161,8 @@ def fetch_url(
             except requests.RequestException as exc:
                 raise FetchError(outlet, url, f"request failed ({_short(exc)})", "check the URL") from None
             with response:
+                if response.status_code == 304 and previous is not None:
+                    return previous  # not modified: the page as fetched before
                 if response.status_code in RETRY_STATUSES and attempt < settings.retries:
                     sleep(_retry_delay(response, settings, attempt))
                     attempt += 1
@@ -165,10 +173,13 @@ def fetch_url(
                 body = _read_capped(response, outlet, url, settings)
                 content_type = response.headers.get("Content-Type", "")
                 kind = _kind(content_type, body, outlet, url)
+                if previous is not None and previous.body == body:
+                    return previous  # the same bytes: reuse the snapshot (and its fetch time)
                 return snap.Snapshot(
                     source=url, final_url=response.url, status=response.status_code,
                     fetched_at=snap.now_iso(), content_type=content_type, kind=kind, body=body,
-                    charset=_charset(content_type),
+                    charset=_charset(content_type), etag=response.headers.get("ETag"),
+                    last_modified=response.headers.get("Last-Modified"),
                 )
 
 
@@ -213,9 +224,12 @@ def get_snapshot(
             raise FetchError(outlet.key, outlet.url, "offline and no cached copy of this page",
                              "run once without --offline to fetch it, or save the page and use 'file:'")
         return cached
+    previous = cache.get(outlet.url)
     with requests.Session() as session:
         fetched = fetch_url(outlet.url, outlet.key, settings, session, language=outlet.language,
-                            polite=polite or settings.politeness())
+                            polite=polite or settings.politeness(), previous=previous)
+    if fetched is previous:
+        return previous
     try:
         cache.put(fetched)
     except OSError as exc:  # a cache we cannot write costs --offline later, not this run

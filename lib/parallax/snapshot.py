@@ -38,6 +38,8 @@ class Snapshot:
     body: bytes = field(repr=False)
     charset: str | None = None  # declared by the server, if any
     from_cache: bool = False
+    etag: str | None = None            # validators the server sent, for a conditional re-fetch
+    last_modified: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -141,7 +143,8 @@ def load(folder: Path, name: str) -> Snapshot | None:
         return None
     if hashlib.sha256(body).hexdigest() != meta.get("sha256"):
         return None
-    fields = {k: meta.get(k) for k in ("source", "final_url", "status", "fetched_at", "content_type", "kind", "charset")}
+    fields = {k: meta.get(k) for k in ("source", "final_url", "status", "fetched_at", "content_type", "kind", "charset",
+                                       "etag", "last_modified")}
     return Snapshot(body=body, from_cache=True, **fields)
 
 
