@@ -30,6 +30,7 @@ Routes (query parameters in brackets):
 ``/switchable``        status taken from ``server.switches["/switchable"]`` (200)
 ``/robots.txt``        ``server.robots_txt`` (200) when set; else the status in
                        ``server.switches["/robots.txt"]``; else 404
+``/story/<name>``      200 with ``server.pages[name]`` (UTF-8 HTML); 404 when absent
 ``/versioned``         200 with ``ETag: "v<N>"`` where N is ``server.switches["/versioned"]``
                        (default 1); 304 when the request's If-None-Match is that tag
 ``/track[delay]``      200 after ``delay`` s, counting requests in flight
@@ -98,6 +99,7 @@ class LocalServer(ThreadingHTTPServer):
         self.switches: dict[str, int] = {}
         self.errors: list[BaseException] = []
         self.robots_txt = ""
+        self.pages: dict[str, str] = {}   # /story/<name> -> HTML (kept across reset())
         self.request_times: list[tuple[float, str]] = []  # (monotonic time, path) of each request
         self.in_flight = 0
         self.max_in_flight = 0
@@ -165,6 +167,14 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         hit = self.server.record(self.path, {k.lower(): v for k, v in self.headers.items()})
         chain = re.fullmatch(r"/chain/(\d+)", parts.path)
+        story = re.fullmatch(r"/story/([\w.-]+)", parts.path)
+        if story:
+            page = self.server.pages.get(story.group(1))
+            if page is None:
+                _not_found(self, hit, query)
+            else:
+                self.answer(200, page.encode("utf-8"))
+            return
         if chain:
             query["n"] = chain.group(1)
             route = _chain

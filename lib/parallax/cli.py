@@ -1,7 +1,8 @@
-"""The ``parallax`` command: run, validate, extract, example.
+"""The ``parallax`` command: run, rerun, batch, validate, extract, example.
 
 Exit status: 0 every outlet succeeded; 1 some outlet failed; 2 a bad spec or
-usage; 3 the report itself failed (report.ipynb shows where).
+usage; 3 the report itself failed (report.ipynb shows where); 4 another run of
+the story is going (use --wait to queue behind it).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -20,13 +20,7 @@ from .examples import DEFAULT_EXAMPLE, example_names, example_spec
 if TYPE_CHECKING:
     from .fetch import FetchSettings
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_REPORT = 0, 1, 2, 3
-
-
-def _progress(total: int, desc: str, enabled: bool) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="outlet", disable=not enabled, file=sys.stderr, leave=False)
+from .runner import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, rerun, run_story  # noqa: F401 (EXIT_* are the CLI's too)
 
 
 def _lexicon_option(value: str) -> tuple[str, str]:
@@ -34,102 +28,6 @@ def _lexicon_option(value: str) -> tuple[str, str]:
     if not sep or not name.strip() or not file.strip():
         raise argparse.ArgumentTypeError(f"{value!r}: write NAME=FILE, e.g. loaded=my-loaded-words.txt")
     return name.strip(), file.strip()
-
-
-def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path | None = None,
-              progress: bool | None = None, quiet: bool = False, matcher: str = "lexical",
-              lexicons: dict[str, str] | None = None,
-              settings: FetchSettings | None = None) -> tuple[Path | None, int]:
-    """Run one story end to end into a new run folder; return ``(folder, exit status)``.
-
-    ``lexicons`` (name -> word list file) replaces or adds to the bundled word lists and the spec's."""
-    from papermill.exceptions import PapermillExecutionError
-
-    from . import notebook
-    from .align import MATCHERS
-    from .fetch import FetchSettings, SnapshotCache, default_cache_dir
-    from .runs import Run, collect_snapshots, new_run_folder, read_run_json, write_run_json
-    from .spec import load_spec
-
-    progress = sys.stderr.isatty() and not quiet if progress is None else progress
-    started = time.perf_counter()
-    if matcher not in MATCHERS:
-        print(f"parallax: no matcher {matcher!r}; available: {', '.join(MATCHERS)} "
-              "(semantic needs: pip install .[semantic])", file=sys.stderr)
-        return None, EXIT_USAGE
-    lexicons = {name: str(Path(file).resolve()) for name, file in (lexicons or {}).items()}
-    missing = [f"{name}={file}" for name, file in lexicons.items() if not Path(file).is_file()]
-    if missing:
-        print(f"parallax: --lexicon {missing[0]}: no such file; give a word list, one term per line", file=sys.stderr)
-        return None, EXIT_USAGE
-    try:
-        story = load_spec(spec_path)
-    except SpecError as exc:
-        print(f"parallax: bad spec: {exc}", file=sys.stderr)
-        return None, EXIT_USAGE
-    cache_root = Path(cache_dir or default_cache_dir()).resolve()  # papermill runs in the run folder
-    try:
-        folder = new_run_folder(Path(out).resolve(), story.story)
-    except OSError as exc:
-        print(f"parallax: cannot create a run folder under {out}: {exc.strerror}; choose another --out", file=sys.stderr)
-        return None, EXIT_USAGE
-    parameters = {"spec": str(story.path), "run_dir": str(folder), "offline": offline,
-                  "cache_dir": str(cache_root) if cache_dir else "", "matcher": matcher, "lexicons": lexicons}
-    write_run_json(folder, {"story": story.story, "status": "running", "parameters": parameters})
-    run = Run(story=story, folder=folder, offline=offline)
-    with _progress(len(story.outlets), "fetching", progress) as bar:
-        collect_snapshots(run, SnapshotCache(cache_root / "snapshots"), settings or FetchSettings(),
-                          on_done=lambda key: bar.update(1))
-    report_error = ""
-    timings = dict(run.timings)
-    try:
-        timings.update(notebook.execute(notebook.notebook_path(), folder / "report.ipynb", parameters,
-                                        kernel_home=cache_root / "jupyter", progress=progress, cwd=folder))
-    except PapermillExecutionError as exc:
-        report_error = f"the report failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-    except notebook.ParameterError as exc:
-        print(f"parallax: {exc}", file=sys.stderr)
-        return folder, EXIT_USAGE
-    except Exception as exc:  # the kernel would not start, the notebook is unreadable...: say so, keep the folder
-        report_error = f"the report could not run: {exc.__class__.__name__}: {exc}"
-    html_started = time.perf_counter()
-    if (folder / "report.ipynb").is_file():
-        try:
-            notebook.to_html(folder / "report.ipynb", folder / "report.html", story.title)
-        except Exception as exc:
-            report_error = report_error or f"the HTML export failed: {exc.__class__.__name__}: {exc}"
-    timings["html"] = round(time.perf_counter() - html_started, 3)
-    timings["total"] = round(time.perf_counter() - started, 3)
-
-    data = read_run_json(folder)
-    outlets = data.get("outlets", [])
-    failed = [o for o in outlets if o.get("status") != "ok"]
-    if report_error:
-        status, code = "report-failed", EXIT_REPORT
-    elif failed or not outlets:
-        status, code = "partial", EXIT_PARTIAL
-    else:
-        status, code = "ok", EXIT_OK
-    data.update({"status": status, "exit_status": code, "error": report_error,
-                 "timings": {**data.get("timings", {}), **timings}})
-    write_run_json(folder, data)
-    if quiet:
-        print(folder / "report.html")
-    else:
-        _summary(folder, outlets, report_error)
-    return folder, code
-
-
-def _summary(folder: Path, outlets: list[dict[str, Any]], report_error: str) -> None:
-    for o in outlets:
-        mark = "ok    " if o["status"] == "ok" else "FAILED"
-        detail = f"{o['words']:,} words" if o["status"] == "ok" else o["error"]
-        if o["status"] == "ok" and o.get("warnings"):
-            detail += f"  [{'; '.join(w.split(':')[0] for w in o['warnings'])}]"
-        print(f"  {mark} {o['name']}: {detail}", file=sys.stderr)
-    if report_error:
-        print(f"parallax: {report_error}; see {folder / 'report.ipynb'}", file=sys.stderr)
-    print(folder / "report.html")
 
 
 def _out(args: argparse.Namespace) -> Path:
@@ -147,7 +45,43 @@ def _fetch_settings(args: argparse.Namespace) -> FetchSettings:
 def cmd_run(args: argparse.Namespace) -> int:
     _, code = run_story(Path(args.spec), _out(args), args.offline,
                         Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher,
-                        lexicons=dict(args.lexicon), settings=_fetch_settings(args))
+                        lexicons=dict(args.lexicon), settings=_fetch_settings(args), wait=args.wait)
+    return code
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from . import batch
+
+    try:
+        specs = batch.find_specs(args.specs)
+    except FileNotFoundError as exc:
+        print(f"parallax: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not specs:
+        print("parallax: no story specs (*.yaml) found there", file=sys.stderr)
+        return EXIT_USAGE
+    if args.workers < 1:
+        print("parallax: --workers must be 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    options = {"offline": args.offline, "matcher": args.matcher, "lexicons": dict(args.lexicon),
+               "settings": _fetch_settings(args), "wait": args.wait,
+               "cache_dir": Path(args.cache).resolve() if args.cache else None}
+    try:
+        results = batch.run_batch(specs, _out(args), args.workers, args.scheduler, options,
+                                  progress=sys.stderr.isatty() and not args.quiet)
+    except OSError as exc:  # the scheduler is unreachable
+        print(f"parallax: cannot reach the scheduler {args.scheduler}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(batch.report(results), file=sys.stderr)
+    for r in results:
+        if r.folder:
+            print(Path(r.folder) / "report.html")
+    return batch.exit_status(results)
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    _, code = rerun(Path(args.run_dir), Path(args.out) if args.out else None,
+                    Path(args.cache) if args.cache else None, quiet=args.quiet)
     return code
 
 
@@ -234,9 +168,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="fetch, extract and compare a story; write a run folder")
     p.add_argument("spec", help="story spec (YAML)")
     p.add_argument("--offline", action="store_true", help="use cached snapshots only; never touch the network")
+    p.add_argument("--wait", action="store_true", help="if a run of this story is going, wait for it instead of "
+                   "exiting with status 4")
     polite(p)
     common(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("batch", help="run many stories into the same run folders as 'run'")
+    p.add_argument("specs", nargs="+", help="story specs, or folders holding them (*.yaml)")
+    p.add_argument("--workers", type=int, default=1, help="stories run at once on this machine (default 1)")
+    p.add_argument("--scheduler", default="", help="a dask.distributed scheduler (tcp://host:8786) to run the "
+                   "stories on instead; its workers need Parallax and the same paths")
+    p.add_argument("--offline", action="store_true", help="use cached snapshots only; never touch the network")
+    p.add_argument("--wait", action="store_true", help="queue behind a run of the same story that is going")
+    polite(p)
+    common(p)
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("rerun", help="re-execute a run from its own snapshots and parameters (a new run folder)")
+    p.add_argument("run_dir", help="the run folder to re-execute")
+    p.add_argument("--out", default="", help="folder for the new run folder (default: beside the run)")
+    p.add_argument("--cache", default="", help="folder for the report's kernel files (default: $PARALLAX_CACHE_DIR)")
+    p.add_argument("--quiet", action="store_true", help="print only the report's path")
+    p.set_defaults(func=cmd_rerun)
 
     p = sub.add_parser("example", help="run a bundled example story (offline)")
     p.add_argument("name", nargs="?", default=DEFAULT_EXAMPLE, help=f"example name (default: {DEFAULT_EXAMPLE})")

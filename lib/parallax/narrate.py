@@ -239,3 +239,26 @@ def reuse_reading(similarity: pd.DataFrame, changes: pd.DataFrame, names: dict[s
         lines.append(f"The copy differs in {len(changes)} places, listed below and in `tables/copy_changes.csv`: "
                      "look for changed attribution verbs, dropped sentences and a new headline.")
     return "\n\n".join(lines)
+
+
+def revisions_reading(frame: pd.DataFrame, names: dict[str, str], previous_run: str) -> str:
+    """What changed since the previous run, outlet by outlet."""
+    if not previous_run:
+        return "This is the first run of the story here (or no earlier complete run was given), so there is nothing to compare with."
+    if frame.empty:
+        return f"No outlet's page changed since the previous run (`{esc(previous_run)}`)."
+    lines = [f"Changes since the previous run (`{esc(previous_run)}`), where a page changed:"]
+    for outlet, rows in frame.groupby("outlet", sort=False):
+        counts = rows.change.value_counts()
+        parts = []
+        if "headline" in counts:
+            new = rows[rows.change == "headline"].iloc[0]
+            parts.append(f"a new headline (\"{esc(new.before)}\" → \"{esc(new.after)}\")")
+        for change, word in (("added", "added"), ("removed", "removed"), ("changed", "changed")):
+            if change in counts:
+                parts.append(f"{counts[change]} paragraph{'s' if counts[change] > 1 else ''} {word}")
+        if list(counts.index) == ["markup"]:
+            parts.append("the page changed, but not its headline or text")
+        lines.append(f"- **{_name(names, outlet)}**: " + ", ".join(parts))
+    lines.append("A correction often shows as one changed paragraph; read the before and after below.")
+    return "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:-1]) + "\n\n" + lines[-1]

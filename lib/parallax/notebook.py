@@ -58,8 +58,14 @@ def ensure_kernel(home: Path) -> None:
         "metadata": {"debugger": False},
     }
     path = spec_dir / "kernel.json"
-    if not path.is_file() or json.loads(path.read_text()) != spec:
-        path.write_text(json.dumps(spec, indent=1))
+    try:
+        current = json.loads(path.read_text())
+    except (OSError, ValueError):
+        current = None
+    if current != spec:  # written atomically: runs in parallel may start kernels from here at the same time
+        tmp = spec_dir / f".kernel.json.{os.getpid()}"
+        tmp.write_text(json.dumps(spec, indent=1))
+        os.replace(tmp, path)
     paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     if str(home) not in paths:
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(home), *paths])

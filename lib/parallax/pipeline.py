@@ -150,6 +150,18 @@ def wording(run: Run, articles: list[Article], claims_result: dict[str, pd.DataF
     return result
 
 
+def revisions(run: Run, articles: list[Article], previous_run: str = "") -> pd.DataFrame:
+    """revisions.csv: what changed in each outlet's article since ``previous_run`` (a run folder;
+    empty: no comparison, an empty table)."""
+    from . import revisions as revisions_mod
+
+    with run.stage("revisions"):
+        meta = {key: s.meta() for key, s in run.snapshots.items()}
+        frame = revisions_mod.compare(Path(previous_run) if previous_run else None, articles, meta)
+        tables.write_table(run.folder, "revisions", frame)
+    return frame
+
+
 def outlet_order(run: Run) -> list[str]:
     """Outlet names in spec order (the order of every chart)."""
     return [o.name for o in run.story.outlets]

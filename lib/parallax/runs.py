@@ -6,6 +6,8 @@ run is never touched.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -20,11 +22,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import snapshot as snap
-from .errors import FetchError
+from .errors import FetchError, ParallaxError
 from .fetch import FetchSettings, SnapshotCache, get_snapshots
 from .spec import Story
 
 RUN_JSON = "run.json"
+LATEST = "latest"                 # outputs/<story>/latest -> the newest complete run
+LOCK_FILE = ".lock"               # outputs/<story>/.lock, held while a run of the story is going
+COMPLETE = ("ok", "partial")      # run statuses that may become latest
 ERRORS_FILE = "_errors.json"  # in snapshots/; "_" cannot start an outlet key, so no outlet's file clashes
 PACKAGES = ("parallax", "trafilatura", "newspaper4k", "textstat", "pysbd", "pandas", "matplotlib",
             "papermill", "nbconvert", "requests", "lxml")
@@ -147,6 +152,7 @@ def record(run: Run, outlets: list[dict[str, Any]]) -> Path:
     data.update({
         "story": run.story.story,
         "spec": run.story.to_dict(),
+        "spec_sha256": file_sha256(run.story.path),
         "parameters": {**data.get("parameters", {}), **run.parameters},
         "versions": versions(),
         "executable": sys.executable,
@@ -155,3 +161,64 @@ def record(run: Run, outlets: list[dict[str, Any]]) -> Path:
         "snapshots": {k: s.meta() for k, s in run.snapshots.items()},
     })
     return write_run_json(run.folder, data)
+
+
+class StoryBusy(ParallaxError):
+    """Another run of the same story holds its lock."""
+
+    def __init__(self, story_dir: Path, holder: str) -> None:
+        self.story_dir, self.holder = story_dir, holder
+        who = f" (process {holder})" if holder else ""
+        super().__init__(f"another run of '{story_dir.name}' is in progress{who}, lock {story_dir / LOCK_FILE}: "
+                         "wait for it to finish, or run with --wait to queue behind it")
+
+
+@contextmanager
+def story_lock(story_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the story's lock for the length of a run: a second run of the same story waits for it
+    (``wait``) or raises :class:`StoryBusy` at once. The lock goes with the process, even when it
+    is killed."""
+    story_dir.mkdir(parents=True, exist_ok=True)
+    with open(story_dir / LOCK_FILE, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            raise StoryBusy(story_dir, handle.read().strip()) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()} since {snap.now_iso()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def latest_run(story_dir: Path) -> Path | None:
+    """The run ``story_dir/latest`` points at, if it is there and complete."""
+    link = Path(story_dir) / LATEST
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return target if read_run_json(target).get("status") in COMPLETE else None
+
+
+def mark_latest(folder: Path) -> Path:
+    """Point ``<story>/latest`` at ``folder`` (atomically: a reader sees the old or the new run)."""
+    story_dir = folder.parent
+    tmp = story_dir / f".{LATEST}-{secrets.token_hex(4)}"
+    os.symlink(folder.name, tmp)
+    os.replace(tmp, story_dir / LATEST)
+    return story_dir / LATEST
+
+
+def file_sha256(path: Path | None) -> str:
+    """SHA-256 of a file, hex ("" when there is none)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+    except OSError:
+        return ""

@@ -153,6 +153,17 @@ CODEBOOK: dict[str, dict[str, str]] = {
         "headline_similarity": "highest word-order similarity to another outlet's headline (0-1)",
         "lede_similarity": "highest word-order similarity to another outlet's lede (0-1)",
     },
+    "revisions": {
+        "outlet": "outlet key",
+        "previous_run": "the earlier run compared with (its folder name)",
+        "previous_fetched_at": "when the earlier run fetched the page (ISO 8601, UTC)",
+        "current_fetched_at": "when this run fetched it",
+        "change": "headline (the headline changed), added, removed or changed (a paragraph), or markup (the page changed, its headline and text did not)",
+        "paragraph_before": "the paragraph's index in the earlier version (empty for an added one)",
+        "paragraph_after": "its index in this version (empty for a removed one)",
+        "before": "the earlier text",
+        "after": "this run's text",
+    },
     "readability": {
         "outlet": "outlet key",
         "name": "outlet name",
