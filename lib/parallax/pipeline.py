@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.figure import Figure
+from IPython.display import Image
 
 from . import charts as charts_mod
 from . import coverage, tables
@@ -167,16 +167,18 @@ def outlet_order(run: Run) -> list[str]:
     return [o.name for o in run.story.outlets]
 
 
-def make_charts(run: Run, names: list[str], data: object) -> dict[str, Figure]:
-    """The named charts of ``charts.CHARTS`` drawn from ``data``, saved as PNG and SVG; returned by name."""
+def make_charts(run: Run, names: list[str], data: object) -> dict[str, Image]:
+    """The named charts of ``charts.CHARTS`` drawn from ``data``, saved as PNG and SVG; returned by
+    name as the saved PNG (displaying it does not draw the chart a third time)."""
     outlets = {o.key: o.name for o in run.story.outlets}
     colors = charts_mod.outlet_colors(list(outlets.values()))
-    figures = {}
+    images = {}
     with run.stage("charts"):
         for name in names:
-            figures[name] = charts_mod.CHARTS[name](data, outlets, colors)
-            charts_mod.save_chart(figures[name], run.folder, name)
-    return figures
+            figure = charts_mod.CHARTS[name](data, outlets, colors)
+            png, _ = charts_mod.save_chart(figure, run.folder, name)
+            images[name] = Image(filename=str(png))
+    return images
 
 
 def finish(run: Run, articles: list[Article]) -> Path:
