@@ -30,6 +30,7 @@ bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/reuse.py
 	$(BIN)/python bench/naming.py
 	$(BIN)/python bench/wording.py
+	$(BIN)/python bench/batch.py   # about 50 minutes on 2 cores: 100 stories, three ways
 
 lab: $(STAMP)       ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

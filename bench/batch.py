@@ -53,11 +53,14 @@ def write_specs(folder: Path, base_url: str, stories: int, outlets: list[str]) -
         (folder / f"bench-{n:03d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        """Stay quiet."""
+
+
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
