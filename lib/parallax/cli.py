@@ -20,7 +20,7 @@ from .examples import DEFAULT_EXAMPLE, example_names, example_spec
 if TYPE_CHECKING:
     from .fetch import FetchSettings
 
-from .runner import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, rerun, run_story  # noqa: F401 (EXIT_* are the CLI's too)
+from .runner import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, rerun, run_lesson, run_story  # noqa: F401 (EXIT_* are the CLI's too)
 
 
 def _lexicon_option(value: str) -> tuple[str, str]:
@@ -77,6 +77,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if r.folder:
             print(Path(r.folder) / "report.html")
     return batch.exit_status(results)
+
+
+def cmd_lesson(args: argparse.Namespace) -> int:
+    if args.spec:
+        spec = Path(args.spec)
+    else:
+        try:
+            spec = example_spec(args.example)
+        except KeyError as exc:
+            print(f"parallax: {exc.args[0]}", file=sys.stderr)
+            return EXIT_USAGE
+    _, code = run_lesson(spec, _out(args), answers=args.answers, offline=not args.online,
+                         cache_dir=Path(args.cache) if args.cache else None)
+    return code
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
@@ -184,6 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
     polite(p)
     common(p)
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("lesson", help="the classroom lesson for a story (HTML for a projector); offline")
+    p.add_argument("spec", nargs="?", default="", help="story spec (default: a bundled example, see --example)")
+    p.add_argument("--example", default=DEFAULT_EXAMPLE, help=f"bundled example to use (default {DEFAULT_EXAMPLE})")
+    p.add_argument("--answers", action="store_true", help="make the answer key instead of the students' version")
+    p.add_argument("--online", action="store_true", help="fetch pages that are not saved or cached yet")
+    p.add_argument("--out", default="", help="folder for outputs (lessons go in <out>/_lessons/<story>/)")
+    p.add_argument("--cache", default="", help="snapshot cache folder (default: $PARALLAX_CACHE_DIR)")
+    p.set_defaults(func=cmd_lesson)
 
     p = sub.add_parser("rerun", help="re-execute a run from its own snapshots and parameters (a new run folder)")
     p.add_argument("run_dir", help="the run folder to re-execute")

@@ -122,12 +122,15 @@ def _ts(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
-def to_html(notebook: Path, output: Path, title: str = "") -> Path:
-    """Export an executed notebook to a self-contained HTML report (code hidden)."""
+def to_html(notebook: Path, output: Path, title: str = "", css: str = "") -> Path:
+    """Export an executed notebook to a self-contained HTML report (code hidden); ``css``
+    (a ``<style>`` block) is added at the end of the head."""
     nb = nbformat.read(str(notebook), as_version=4)
     if title:
         nb.metadata["title"] = title
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
+    if css:
+        body = body.replace("</head>", f"{css}</head>", 1)
     output.write_text(body, encoding="utf-8")
     return output

@@ -175,3 +175,40 @@ def summary(folder: Path, outlets: list[dict[str, Any]], report_error: str) -> N
     if report_error:
         print(f"parallax: {report_error}; see {folder / 'report.ipynb'}", file=sys.stderr)
     print(folder / "report.html")
+
+
+LESSON = "lesson_compare_coverage.ipynb"
+
+
+def run_lesson(spec_path: Path, out: Path, answers: bool = False, offline: bool = True,
+               cache_dir: Path | None = None) -> tuple[Path | None, int]:
+    """Execute the classroom lesson for a story into ``<out>/_lessons/<story>/<time>-<id>/``:
+    ``lesson.html`` (for students) or, with ``answers``, ``answer-key.html``. Returns
+    ``(folder, exit status)``; lesson folders are never a story's ``latest``."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from . import notebook, runs
+    from .fetch import default_cache_dir
+    from .lesson import PROJECTOR_CSS
+    from .spec import load_spec
+
+    try:
+        story = load_spec(spec_path)
+    except SpecError as exc:
+        print(f"parallax: bad spec: {exc}", file=sys.stderr)
+        return None, EXIT_USAGE
+    cache_root = Path(cache_dir or default_cache_dir()).resolve()
+    folder = runs.new_run_folder(Path(out).resolve() / "_lessons", story.story)
+    name = "answer-key" if answers else "lesson"
+    parameters = {"spec": str(story.path), "run_dir": str(folder), "offline": offline,
+                  "cache_dir": str(cache_root) if cache_dir else "", "answers": answers}
+    try:
+        notebook.execute(notebook.notebook_path(LESSON), folder / f"{name}.ipynb", parameters,
+                         kernel_home=cache_root / "jupyter", cwd=folder)
+    except PapermillExecutionError as exc:
+        print(f"parallax: the lesson failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
+              f"see {folder / f'{name}.ipynb'}", file=sys.stderr)
+        return folder, EXIT_REPORT
+    notebook.to_html(folder / f"{name}.ipynb", folder / f"{name}.html", story.title, css=PROJECTOR_CSS)
+    print(folder / f"{name}.html")
+    return folder, EXIT_OK
