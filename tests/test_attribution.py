@@ -156,3 +156,8 @@ def test_a_quotation_sentence_after_an_attributed_quote_keeps_its_speaker() -> N
     assert results[1].source == "Lavrov" and results[1].continued_from == 0
     merged = attribute_text("\n".join(paras))
     assert len(merged) == 1 and merged[0].content.endswith("They came from the north.”")
+
+
+def test_a_cue_inside_the_quotation_is_not_the_sentence_cue() -> None:
+    got = one("“This is one more story told to scare us,” the mayor said on Friday.")
+    assert got[:3] == ("attributed", "said", "the mayor") and got[4] == "This is one more story told to scare us"

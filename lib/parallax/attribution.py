@@ -226,6 +226,22 @@ def _verb_reading(toks: list[_Tok], i: int) -> bool:
     return nxt.low in _CLAUSE_OPENERS or nxt.text in OPEN_QUOTES + BOTH_QUOTES + ":" or (nxt.cap and nxt.is_word)
 
 
+def _outside_quotes(toks: list[_Tok], found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Cues inside a quotation belong to the quoted words ('"...a story told to scare us," he said'):
+    dropped when the sentence has a cue outside quotation marks."""
+    inside, depth = [], False
+    for t in toks:
+        if t.text in OPEN_QUOTES:
+            depth = True
+        elif t.text in CLOSE_QUOTES:
+            depth = False
+        elif t.text == '"':
+            depth = not depth
+        inside.append(depth)
+    outside = [c for c in found if not inside[c[0]]]
+    return outside if outside else found
+
+
 def _np_left(toks: list[_Tok], end: int) -> tuple[int, int] | None:
     """The noun phrase ending at token ``end`` (inclusive), walking left; None if none."""
     i = end
@@ -421,7 +437,7 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
     """The attributions of one sentence (spans offset by ``base``)."""
     toks = _tokens(text, base)
     out: list[Attribution] = []
-    for first, last, kind in _find_cues(toks):
+    for first, last, kind in _outside_quotes(toks, _find_cues(toks)):
         cue_span = _span(toks, first, last)
         cue = text[cue_span[0] - base:cue_span[1] - base]
         source_span = content_span = None

@@ -165,20 +165,21 @@ def _legend(ax: plt.Axes, statuses: Sequence[str]) -> None:
 
 
 def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
-                 max_claims: int = 30) -> Figure:
-    """Claims (rows) × outlets (columns), coloured by how the outlet carries the claim; L marks the lede."""
+                 max_claims: int = 30, min_outlets: int = 2) -> Figure:
+    """Claims (rows) × outlets (columns), coloured by how the outlet carries the claim; L marks the lede.
+    Claims carried by fewer than ``min_outlets`` outlets are left out; at most ``max_claims`` rows."""
     title = "Which outlet carries which claim, and how?"
     claims = result["claims"]
-    matrix = coverage_matrix(claims, list(outlets))
+    matrix = coverage_matrix(claims, list(outlets), min_outlets)
     if matrix.empty:
-        return _empty(title, "No claim is carried by two or more outlets")
+        return _empty(title, f"No claim is carried by {min_outlets} or more outlets")
     matrix = matrix.head(max_claims)
     labels = claims.drop_duplicates("claim_id").set_index("claim_id").label
     lede = set(map(tuple, claims[claims.lede][["claim_id", "outlet"]].values))
     fig, ax = plt.subplots(figsize=(3.2 + 1.25 * len(matrix.columns) + 3, 1.4 + 0.32 * len(matrix)),
                            layout="constrained")
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
-    ax.set_title(f"Claims carried by two or more outlets ({len(matrix)} shown); L = in the outlet's first paragraph",
+    ax.set_title(f"Claims carried by {min_outlets} or more outlets ({len(matrix)} shown); L = in the outlet's first paragraph",
                  fontsize=9.5, color="#444444", loc="left")
     for r, claim in enumerate(matrix.index):
         for c, outlet in enumerate(matrix.columns):
@@ -191,8 +192,8 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     ax.set_ylim(len(matrix), 0)
     ax.set_xticks([c + 0.47 for c in range(len(matrix.columns))], [outlets[o] for o in matrix.columns],
                   rotation=30, ha="right")
-    ax.set_yticks([r + 0.45 for r in range(len(matrix))], [f"{cid}  {labels[cid][:55]}" for cid in matrix.index],
-                  fontsize=8)
+    ax.set_yticks([r + 0.45 for r in range(len(matrix))], [f"{cid}  {labels[cid][:62]}" for cid in matrix.index],
+                  fontsize=8.5)
     ax.xaxis.set_ticks_position("top")
     plt.setp(ax.get_xticklabels(), ha="left", rotation=30)
     ax.tick_params(length=0)

@@ -167,15 +167,16 @@ def outlet_order(run: Run) -> list[str]:
     return [o.name for o in run.story.outlets]
 
 
-def make_charts(run: Run, names: list[str], data: object) -> dict[str, Image]:
-    """The named charts of ``charts.CHARTS`` drawn from ``data``, saved as PNG and SVG; returned by
-    name as the saved PNG (displaying it does not draw the chart a third time)."""
+def make_charts(run: Run, names: list[str], data: object, **options: object) -> dict[str, Image]:
+    """The named charts of ``charts.CHARTS`` drawn from ``data`` (``options`` go to each chart
+    maker), saved as PNG and SVG; returned by name as the saved PNG (displaying it does not draw the
+    chart a third time)."""
     outlets = {o.key: o.name for o in run.story.outlets}
     colors = charts_mod.outlet_colors(list(outlets.values()))
     images = {}
     with run.stage("charts"):
         for name in names:
-            figure = charts_mod.CHARTS[name](data, outlets, colors)
+            figure = charts_mod.CHARTS[name](data, outlets, colors, **options)
             png, _ = charts_mod.save_chart(figure, run.folder, name)
             images[name] = Image(filename=str(png))
     return images
