@@ -61,6 +61,12 @@ def test_batch_with_a_failing_story_among_good_ones(tmp_path: Path) -> None:
         assert run_json(folder)["status"] == "ok"
         assert (out / story / "latest").resolve() == folder
     assert not (out / "broken").exists()
+
+    summary = parallax(env, "summary", str(out), "--out", str(tmp_path / "summary"))
+    assert summary.returncode == 0, summary.stderr
+    outlets = pd.read_csv(tmp_path / "summary" / "batch_outlets.csv")
+    articles = pd.read_csv(runs_of(out, "river-a")[0] / "tables" / "articles.csv")
+    assert set(outlets.outlet) == set(articles.name) and (outlets.stories == 2).all()
     assert network_attempts(env) == ""
 
 

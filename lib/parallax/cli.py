@@ -20,7 +20,7 @@ from .examples import DEFAULT_EXAMPLE, example_names, example_spec
 if TYPE_CHECKING:
     from .fetch import FetchSettings
 
-from .runner import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, rerun, run_lesson, run_story  # noqa: F401 (EXIT_* are the CLI's too)
+from .runner import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, rerun, run_lesson, run_story, run_summary  # noqa: F401 (EXIT_* are the CLI's too)
 
 
 def _lexicon_option(value: str) -> tuple[str, str]:
@@ -90,6 +90,15 @@ def cmd_lesson(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     _, code = run_lesson(spec, _out(args), answers=args.answers, offline=not args.online,
                          cache_dir=Path(args.cache) if args.cache else None)
+    return code
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .runs import find_out_dir
+
+    paths = args.runs or [str(find_out_dir())]
+    _, code = run_summary(paths, Path(args.out) if args.out else None, args.per_story,
+                          Path(args.cache) if args.cache else None)
     return code
 
 
@@ -207,6 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="", help="folder for outputs (lessons go in <out>/_lessons/<story>/)")
     p.add_argument("--cache", default="", help="snapshot cache folder (default: $PARALLAX_CACHE_DIR)")
     p.set_defaults(func=cmd_lesson)
+
+    p = sub.add_parser("summary", help="across stories: per-outlet omissions, voice, sources, readability, over time")
+    p.add_argument("runs", nargs="*", help="run folders, story folders or an outputs folder (default: outputs/)")
+    p.add_argument("--out", default="", help="folder for the summary (default: outputs/_batch/<time>-<id>/)")
+    p.add_argument("--per-story", default="latest", choices=["latest", "all"],
+                   help="the newest run of each story (default), or every run")
+    p.add_argument("--cache", default="", help="folder for the kernel files (default: $PARALLAX_CACHE_DIR)")
+    p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("rerun", help="re-execute a run from its own snapshots and parameters (a new run folder)")
     p.add_argument("run_dir", help="the run folder to re-execute")

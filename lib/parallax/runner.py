@@ -212,3 +212,36 @@ def run_lesson(spec_path: Path, out: Path, answers: bool = False, offline: bool 
     notebook.to_html(folder / f"{name}.ipynb", folder / f"{name}.html", story.title, css=PROJECTOR_CSS)
     print(folder / f"{name}.html")
     return folder, EXIT_OK
+
+
+SUMMARY = "batch_summary.ipynb"
+
+
+def run_summary(paths: list[str], out: Path | None = None, per_story: str = "latest",
+                cache_dir: Path | None = None) -> tuple[Path | None, int]:
+    """Execute the across-stories summary over run, story or outputs folders into ``out`` (default
+    ``<outputs>/_batch/<time>-<id>/``): batch_summary.html, batch_claims.csv, batch_outlets.csv."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from . import notebook, summary
+    from .fetch import default_cache_dir
+
+    if per_story not in ("latest", "all"):
+        print("parallax: --per-story is 'latest' or 'all'", file=sys.stderr)
+        return None, EXIT_USAGE
+    missing = [p for p in paths if not Path(p).is_dir()]
+    if missing:
+        print(f"parallax: {missing[0]}: no such run, story or outputs folder", file=sys.stderr)
+        return None, EXIT_USAGE
+    folder = summary.batch_folder(out or "")
+    cache_root = Path(cache_dir or default_cache_dir()).resolve()
+    parameters = {"runs": [str(Path(p).resolve()) for p in paths], "out_dir": str(folder), "per_story": per_story}
+    try:
+        notebook.execute(notebook.notebook_path(SUMMARY), folder / "batch_summary.ipynb", parameters,
+                         kernel_home=cache_root / "jupyter", cwd=folder)
+    except PapermillExecutionError as exc:
+        print(f"parallax: the summary failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=sys.stderr)
+        return folder, EXIT_REPORT
+    notebook.to_html(folder / "batch_summary.ipynb", folder / "batch_summary.html", "Across stories")
+    print(folder / "batch_summary.html")
+    return folder, EXIT_OK
