@@ -133,7 +133,14 @@ def run_config(name: str, specs: Path, work: Path) -> dict[str, object]:
             "stories/min": round(len(runs) / wall * 60, 2), "peak memory MB": round(peak / 2**20),
             "median s/story": round(statistics.median([r["timings"]["total"] for r in runs]), 2) if runs else 0,
             "kernel start share": f"{kernel / total:.1%}" if total else "n/a",
-            "last line": stderr.strip().splitlines()[0] if stderr.strip() else ""}
+            "last line": _summary_line(stderr)}
+
+
+def _summary_line(stderr: str) -> str:
+    """The batch's own summary ("N stories: ..."), not a kernel's log line."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    summary = [line for line in lines if " stories: " in line or " story: " in line]
+    return (summary or lines or [""])[-1]
 
 
 def main(argv: list[str] | None = None) -> int:
