@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -202,10 +203,22 @@ def test_a_changed_page_is_recorded_as_a_revision(tmp_path: Path, server: LocalS
 def test_rerun_reproduces_the_tables(tmp_path: Path) -> None:
     env = guarded_env(tmp_path)
     out = tmp_path / "out"
-    first = parallax(env, "run", str(example_copy(tmp_path, "river-rerun")), "--out", str(out), "--quiet")
+    source = example_spec("riverton-clinic")          # pages by relative path, beside the spec
+    spec = tmp_path / "specs" / "river-rerun.yaml"
+    shutil.copytree(source.parent / "pages", spec.parent / "pages")
+    text = "\n".join("story: river-rerun" if line.startswith("story:") else line
+                     for line in source.read_text(encoding="utf-8").splitlines()) + "\n"
+    assert "file: pages/" in text
+    spec.write_text(text, encoding="utf-8")
+    first = parallax(env, "run", str(spec), "--out", str(out), "--quiet")
     assert first.returncode == 0, first.stderr
     (original,) = runs_of(out, "river-rerun")
+    assert (original / "spec.yaml").read_text(encoding="utf-8") == text
     before = {p.name: p.read_bytes() for p in original.rglob("*") if p.is_file()}
+    # the spec is edited after the run (an outlet dropped, a new title): the rerun uses the run's copy
+    edited = text.replace("title:", "title: EDITED", 1)
+    edited = edited[:edited.rindex("  - name:")]
+    spec.write_text(edited, encoding="utf-8")
     again = parallax(env, "rerun", str(original), "--quiet")
     assert again.returncode == 0, again.stderr
     copy = Path(again.stdout.strip().splitlines()[-1]).parent
@@ -215,7 +228,11 @@ def test_rerun_reproduces_the_tables(tmp_path: Path) -> None:
     for name in tables:
         assert (copy / "tables" / name).read_bytes() == (original / "tables" / name).read_bytes(), name
     data = run_json(copy)
-    assert data["rerun_of"] == str(original) and data["spec_sha256"] == run_json(original)["spec_sha256"]
+    assert data["rerun_of"] == str(original)
+    kept = {k: v for k, v in run_json(original)["spec"].items() if k != "path"}
+    assert {k: v for k, v in data["spec"].items() if k != "path"} == kept
+    assert data["parameters"]["spec"] == str(copy / "spec.yaml")   # self-contained: absolute paths
+    assert f"file: {spec.parent / 'pages'}" in (copy / "spec.yaml").read_text(encoding="utf-8")
     assert {k: v["sha256"] for k, v in data["snapshots"].items()} == \
         {k: v["sha256"] for k, v in run_json(original)["snapshots"].items()}
     assert (out / "river-rerun" / "latest").resolve() == original   # a rerun is not a newer run

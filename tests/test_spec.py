@@ -130,3 +130,25 @@ def test_lexicons_resolve_against_the_spec_and_missing_files_are_named(tmp_path:
     with pytest.raises(SpecError) as err:
         load_spec(spec)
     assert err.value.field == "lexicons.loaded" and "missing.txt" in str(err.value)
+
+
+def test_self_contained_spec_reads_the_same_files_from_anywhere(tmp_path: Path) -> None:
+    from parallax.spec import self_contained
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.html").write_text("<p>A</p>", encoding="utf-8")
+    (tmp_path / "b.html").write_text("<p>B</p>", encoding="utf-8")
+    (tmp_path / "loaded.txt").write_text("regime\n", encoding="utf-8")
+    text = (f"story: s\ntitle: T\nlanguage: 'no'\nlexicons:\n  loaded: loaded.txt\noutlets:\n"
+            f"  - name: A\n    file: pages/a.html\n  - name: B\n    file: {tmp_path / 'b.html'}\n"
+            f"  - name: C\n    url: https://example.org/c\n")
+    original = tmp_path / "story.yaml"
+    original.write_text(text, encoding="utf-8")
+    elsewhere = tmp_path / "run" / "spec.yaml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(self_contained(text, tmp_path), encoding="utf-8")
+    a, b = load_spec(original), load_spec(elsewhere)
+    assert [o.file for o in b.outlets] == [o.file for o in a.outlets] == [
+        (tmp_path / "pages" / "a.html").resolve(), tmp_path / "b.html", None]
+    assert b.lexicons == a.lexicons == {"loaded": (tmp_path / "loaded.txt").resolve()}
+    assert b.language == a.language == "no" and b.outlets[2].url == "https://example.org/c"

@@ -83,13 +83,15 @@ def _run_locked(story: Any, story_dir: Path, offline: bool, cache_dir: Path | No
     started = time.perf_counter()
     cache_root = Path(cache_dir or default_cache_dir()).resolve()  # papermill runs in the run folder
     folder = runs.new_run_folder(story_dir.parent, story.story)
+    shutil.copyfile(story.path, folder / runs.SPEC_COPY)   # the spec as it was, for reruns
+    spec = story.path if rerun_of is None else folder / runs.SPEC_COPY
     if rerun_of is not None:
         previous = runs.read_run_json(rerun_of).get("parameters", {}).get("previous_run", "")
         shutil.copytree(rerun_of / "snapshots", folder / "snapshots")
     else:
         latest = runs.latest_run(story_dir)
         previous = str(latest) if latest else ""
-    parameters = {"spec": str(story.path), "run_dir": str(folder), "offline": offline,
+    parameters = {"spec": str(spec), "run_dir": str(folder), "offline": offline,
                   "cache_dir": str(cache_root) if cache_dir else "", "matcher": matcher, "lexicons": lexicons,
                   "previous_run": previous}
     runs.write_run_json(folder, {"story": story.story, "status": "running", "parameters": parameters,
@@ -142,9 +144,16 @@ def _run_locked(story: Any, story_dir: Path, offline: bool, cache_dir: Path | No
 
 def rerun(run_dir: Path, out: Path | None = None, cache_dir: Path | None = None,
           quiet: bool = False) -> tuple[Path | None, int]:
-    """Re-execute a run from its own snapshots and parameters into a new run folder (beside it
-    unless ``out`` is given); the earlier run is not touched and the rerun never becomes latest."""
+    """Re-execute a run from its own snapshots, spec and parameters into a new run folder (beside
+    it unless ``out`` is given); the earlier run is not touched and the rerun never becomes latest.
+
+    The spec is the copy the run kept (``spec.yaml``), so editing or moving the spec file later
+    does not change a rerun; its relative paths (saved pages, word lists) still resolve against
+    the original spec's folder. Runs made before runs kept a copy use the spec file itself."""
+    import tempfile
+
     from . import runs
+    from .spec import self_contained
 
     run_dir = Path(run_dir).resolve()
     data = runs.read_run_json(run_dir)
@@ -152,16 +161,30 @@ def rerun(run_dir: Path, out: Path | None = None, cache_dir: Path | None = None,
     if not data or not (run_dir / "snapshots").is_dir():
         print(f"parallax: {run_dir} is not a run folder (no run.json or snapshots/)", file=sys.stderr)
         return None, EXIT_USAGE
-    spec = Path(parameters.get("spec", ""))
-    if not spec.is_file():
-        print(f"parallax: the run's spec {spec} is gone; put it back to rerun", file=sys.stderr)
-        return None, EXIT_USAGE
-    if data.get("spec_sha256") and runs.file_sha256(spec) != data["spec_sha256"]:
-        print(f"parallax: warning: {spec} changed since the run (sha256 differs); rerunning with the spec as it is now",
+    original = Path(parameters.get("spec", ""))
+    kept = run_dir / runs.SPEC_COPY
+    if kept.is_file():
+        source = kept
+    elif original.is_file():
+        source = original
+        if data.get("spec_sha256") and runs.file_sha256(original) != data["spec_sha256"]:
+            print(f"parallax: warning: {original} changed since the run (sha256 differs) and the run kept no copy; "
+                  "rerunning with the spec as it is now", file=sys.stderr)
+    else:
+        print(f"parallax: the run's spec {original} is gone and the run kept no copy; put it back to rerun",
               file=sys.stderr)
-    return run_story(spec, Path(out) if out else run_dir.parent.parent, offline=True, cache_dir=cache_dir,
-                     quiet=quiet, matcher=parameters.get("matcher", "lexical"),
-                     lexicons=parameters.get("lexicons") or {}, rerun_of=run_dir)
+        return None, EXIT_USAGE
+    try:
+        text = self_contained(source.read_text(encoding="utf-8"), original.parent)
+    except Exception as exc:  # an unreadable copy: say which file
+        print(f"parallax: cannot read {source}: {exc}", file=sys.stderr)
+        return None, EXIT_USAGE
+    with tempfile.TemporaryDirectory(prefix="parallax-rerun-") as tmp:
+        spec = Path(tmp) / runs.SPEC_COPY
+        spec.write_text(text, encoding="utf-8")
+        return run_story(spec, Path(out) if out else run_dir.parent.parent, offline=True, cache_dir=cache_dir,
+                         quiet=quiet, matcher=parameters.get("matcher", "lexical"),
+                         lexicons=parameters.get("lexicons") or {}, rerun_of=run_dir)
 
 
 def summary(folder: Path, outlets: list[dict[str, Any]], report_error: str) -> None:

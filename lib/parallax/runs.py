@@ -28,6 +28,7 @@ from .spec import Story
 
 RUN_JSON = "run.json"
 LATEST = "latest"                 # outputs/<story>/latest -> the newest complete run
+SPEC_COPY = "spec.yaml"   # the spec as the run read it (reruns use it)
 LOCK_FILE = ".lock"               # outputs/<story>/.lock, held while a run of the story is going
 COMPLETE = ("ok", "partial")      # run statuses that may become latest
 ERRORS_FILE = "_errors.json"  # in snapshots/; "_" cannot start an outlet key, so no outlet's file clashes

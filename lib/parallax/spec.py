@@ -115,6 +115,27 @@ def load_spec(path: str | Path) -> Story:
     return parse_spec(data, base_dir=path.parent, label=label, path=path.resolve())
 
 
+def self_contained(text: str, base_dir: Path) -> str:
+    """The spec ``text`` with its relative ``file:`` and ``lexicons:`` paths made absolute against
+    ``base_dir``, so that a copy of it kept in a run folder reads the same files (for reruns)."""
+    data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
+    if not isinstance(data, dict):
+        return text
+
+    def absolute(value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return value
+        path = Path(value).expanduser()
+        return value if path.is_absolute() else str((base_dir / path).resolve())
+
+    for item in data.get("outlets") or []:
+        if isinstance(item, dict) and "file" in item:
+            item["file"] = absolute(item["file"])
+    if isinstance(data.get("lexicons"), dict):
+        data["lexicons"] = {name: absolute(file) for name, file in data["lexicons"].items()}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
 def parse_spec(data: Any, base_dir: Path, label: str = "spec", path: Path | None = None) -> Story:
     """Validate spec data already loaded from YAML; file paths resolve against ``base_dir``."""
     if not isinstance(data, dict):
