@@ -71,3 +71,13 @@ def test_groups_cross_outlets_and_keep_singletons() -> None:
     units = [Unit(o, p, 0, t, t) for (o, p), t in texts.items()]
     groups = group(units, LEX)
     assert sorted(map(len, groups), reverse=True) == [3, 1]
+
+
+@pytest.mark.parametrize("blank", ["—", "...", "★ ★ ★", "📷"])
+def test_a_sentence_without_words_matches_nothing_and_breaks_nothing(blank: str) -> None:
+    a, b = "The bridge will close in May, the mayor said.", "The mayor said the bridge will close in May."
+    sim = LEX.similarity([a, blank, b])
+    assert sim[0, 2] >= LEX.threshold and sim[1].max() == 0 and sim[:, 1].max() == 0
+    assert LEX.score_pairs([(blank, a), (a, b)])[0] == 0
+    units = [Unit("x", 0, 0, a, a), Unit("x", 1, 0, blank, blank), Unit("y", 0, 0, b, b)]
+    assert sorted(group(units, LEX)) == [[0, 2], [1]]

@@ -120,7 +120,7 @@ class LexicalMatcher:
         for part in (0, 1):
             df = np.zeros(DIM, dtype=np.float32)
             for f in feats:
-                df[np.unique(f[part])] += 1
+                df[np.unique(np.asarray(f[part], dtype=np.intp))] += 1   # a text without words has none
             idf.append(np.log((1 + len(texts)) / (1 + df)) + 1.0)
         return feats, idf[0], idf[1]
 

@@ -52,7 +52,10 @@ def ensure_kernel(home: Path) -> None:
     spec_dir = home / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        # papermill's shutdown interrupts the kernel first (SIGINT), which ipykernel logs as an ERROR
+        # on the terminal; a failing cell still surfaces through papermill, so keep only critical logs
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=CRITICAL"],
         "display_name": f"Parallax ({Path(sys.prefix).name})",
         "language": "python",
         "metadata": {"debugger": False},
