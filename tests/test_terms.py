@@ -151,11 +151,20 @@ def test_trigrams_keep_inner_stopwords_only(term: str, kept: bool) -> None:
     assert (term in set(distinctive_terms(arts, ngrams=(3,), min_count=1).term)) is kept
 
 
-def test_a_language_without_a_stopword_file_keeps_every_word() -> None:
-    assert "the" in stopwords("en_GB") and stopwords("de") == frozenset()
+def test_other_languages_use_their_own_stopwords() -> None:
+    assert "the" in stopwords("en_GB") and {"der", "die", "auf"} <= stopwords("de")
+    assert {"que", "de", "não"} <= stopwords("pt-BR") and "the" not in stopwords("pt")
     arts = [article("a", "Der Angriff auf die Residenz.", language="de"),
             article("b", "Der Angriff war nachts.", language="de")]
-    assert {"der", "der angriff"} <= set(distinctive_terms(arts, min_count=1).term)
+    terms = set(distinctive_terms(arts, min_count=1).term)
+    assert {"angriff", "residenz"} <= terms and not {"der", "die", "auf", "der angriff"} & terms
+
+
+def test_a_language_without_a_stopword_list_keeps_every_word() -> None:
+    assert stopwords("mt") == frozenset() and stopwords("../en") == frozenset()
+    arts = [article("a", "Ir-raġel u l-mara marru d-dar.", language="mt"),
+            article("b", "Ir-raġel u t-tifel ħarġu.", language="mt")]
+    assert {"u", "ir-raġel u"} <= set(distinctive_terms(arts, min_count=1).term)
 
 
 @pytest.mark.parametrize(

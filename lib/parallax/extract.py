@@ -135,7 +135,8 @@ def _run(name: str, html: str, url: str | None) -> Extracted:
     try:
         return EXTRACTORS[name](html, url)
     except Exception as exc:  # an extractor crash must not sink the outlet
-        log.warning("%s failed on %s: %s", name, url, exc)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        log.warning("%s could not read %s (%s); the other extractor's text is used", name, url or "the page", first)
         return Extracted()
 
 

@@ -50,9 +50,13 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s$")  # "russia's" counts as "russia"
 
 @lru_cache(maxsize=16)
 def stopwords(lang: str) -> frozenset[str]:
-    """The stopwords of a language, from ``data/stopwords/<lang>.txt``; empty when there is no file."""
-    path = resources.files("parallax").joinpath("data", "stopwords", f"{lang_root(lang or 'en')}.txt")
+    """The stopwords of a language, from ``data/stopwords/<lang>.txt``, else from the lists
+    newspaper4k ships (about 50 languages); empty when neither has the language."""
+    root = lang_root(lang or "en")
+    path = resources.files("parallax").joinpath("data", "stopwords", f"{root}.txt")
     if not path.is_file():
+        path = resources.files("newspaper").joinpath("resources", "text", f"stopwords-{root}.txt")
+    if not re.fullmatch(r"[a-z]{2,3}", root) or not path.is_file():
         return frozenset()
     return frozenset(line.strip().translate(_FOLD).lower() for line in _lines(path.read_text(encoding="utf-8")))
 
