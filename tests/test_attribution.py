@@ -72,6 +72,11 @@ def test_no_cue_in_nouns_and_adjectives() -> None:
          "Sergei Lavrov"),
         (["Sergei Lavrov said retaliation would follow.", "Lavrov added that talks would go on."], "Sergei Lavrov"),
         (["Russia’s foreign minister, Sergei Lavrov, said retaliation would follow."], "Sergei Lavrov"),
+        # a capitalised word that opens a sentence is not part of the name after it
+        (["Mayor Ana Cruz spoke first.", "But Cruz said the clinic would stay open."], "Ana Cruz"),
+        (["Hosting Cruz, Governor Ben Alder said the clinic would stay open."], "Ben Alder"),
+        (["Channing Tatum opened the clinic.", "He said it would stay open."], "Channing Tatum"),
+        (["Mohammed Shtayyeh spoke first.", "He said the talks would go on."], "Mohammed Shtayyeh"),
     ],
 )
 def test_pronouns_titles_and_surnames_resolve(paras: list[str], source: str) -> None:
@@ -97,6 +102,8 @@ def test_quote_types() -> None:
 @pytest.mark.parametrize("source, kind", [
     ("Sergei Lavrov", "named"), ("Ukrainian officials", "collective"), ("the Kremlin", "collective"),
     ("a source familiar with the talks", "anonymous"), ("unnamed officials", "anonymous"),
+    ("one neo-bank CEO", "anonymous"), ("two senior Western officials", "anonymous"),
+    ("but all of them", "collective"), ("and Sergei Lavrov", "named"),
 ])
 def test_source_kinds(source: str, kind: str) -> None:
     result = attribute_paragraphs([f"{source[0].upper() + source[1:]} said the talks would continue."])[0]

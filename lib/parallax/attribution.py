@@ -387,6 +387,30 @@ def _strip_span(text: str, span: Span, base: int) -> Span | None:
     return (s + base, e + base) if e > s else None
 
 
+_LEADING_LINKS = re.compile(r"(?:(?:but|and|or|so|yet|then|now|still|also|meanwhile|however|instead|later|earlier)"
+                            r"\b[,]?\s+)+", re.IGNORECASE)
+
+
+def _trim_source(text: str, span: Span | None, base: int) -> Span | None:
+    """Drop what opens the sentence rather than names the source: a linking word ("But all of
+    them", "And the minister") or a participial phrase before a comma ("Hosting Cook, Benioff")."""
+    if span is None:
+        return None
+    start, end = span
+    source = text[start - base:end - base]
+    link = _LEADING_LINKS.match(source)
+    if link and link.end() < len(source):
+        start += link.end()
+        source = source[link.end():]
+    first = source.split(maxsplit=1)[0].lower() if source.strip() else ""
+    if "," in source and _GERUND.fullmatch(first) and first not in _NAMES_IN_ING:
+        cut = source.rindex(",") + 1
+        rest = source[cut:]
+        if rest.strip():
+            start += cut + len(rest) - len(rest.lstrip())
+    return (start, end)
+
+
 def _quote_kind(text: str, span: Span | None, base: int) -> str:
     if span is None:
         return ""
@@ -410,6 +434,21 @@ def _source_kind(source: str) -> str:
     return "named" if any(w[:1].isupper() for w in source.split()) else "collective"
 
 
+# Capitalised words that open a sentence and are not part of the name after them
+_OPENERS = frozenset("""a an the and but or nor so yet then now also still even just only both all some many most
+several few each every either neither one two three this that these those there here today yesterday tonight later
+earlier meanwhile however instead indeed separately afterwards asked when while after before since as if though
+although because unlike despite during like amid with without by for from in on at to of""".split())
+_GERUND = re.compile(r"[a-z]{3,}ing")   # "Hosting Cook", "Citing Reuters"
+_NAMES_IN_ING = frozenset("channing manning fleming browning sterling stirling irving harding golding redding "
+                          "reading hastings xiaoming liping yiming haining deming".split())
+
+
+def _not_a_name(word: str) -> bool:
+    low = word.lower().strip(".,;:")
+    return low in _OPENERS or (bool(_GERUND.fullmatch(low)) and low not in _NAMES_IN_ING)
+
+
 def _name_in(source: str) -> str:
     """The personal name inside a source: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
     parts = [p for p in re.split(r",| who | of the | for the ", source) if p.strip()]
@@ -426,6 +465,10 @@ def _name_in(source: str) -> str:
             run.insert(0, w)
         else:
             break
+    while len(run) > 1 and _not_a_name(run[0]):  # "But Apple", "Hosting Cook": a capital opening the sentence
+        run.pop(0)
+    if len(run) == 1 and run[0].lower().strip(".,;:") in _OPENERS:
+        return ""
     if not run or len(run) > 4:
         return ""
     if len(run) == 1 and len(words) == 1:  # "Lavrov" alone is a name; "Kyiv" alone is a place: the caller decides
@@ -494,7 +537,7 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
                     source_span = _span(toks, *right)
                 if first > 0:
                     content_span = (toks[0].start, toks[first - 1].end)
-        source_span = _strip_span(text, source_span, base) if source_span else None
+        source_span = _trim_source(text, _strip_span(text, source_span, base), base) if source_span else None
         content_span = _strip_span(text, content_span, base) if content_span else None
         if source_span is None and content_span is None:
             continue
