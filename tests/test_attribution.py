@@ -138,6 +138,11 @@ def test_colon_cue_takes_the_next_sentence_as_content() -> None:
         ("The ministry states that the convoy was attacked.", ("attributed", "states")),
         ("Polls show a tight race.", ("attributed", "show")),
         ("He hosts a talk show on Sundays.", ("asserted", "")),
+        # "-ed" forms that modify a noun, and passives, report nobody's words
+        ("Officers checked on accused trafficker Jeffrey Epstein.", ("asserted", "")),
+        ("Experts reviewed the proposed missions.", ("asserted", "")),
+        ("Rain fell on Tuesday and more was expected on Wednesday.", ("asserted", "")),
+        ("Disney is widely expected to switch gears again.", ("asserted", "")),
     ],
 )
 def test_cues_that_are_also_nouns_or_intransitive_verbs(text: str, expected: tuple[str, str]) -> None:
@@ -168,3 +173,23 @@ def test_a_quotation_sentence_after_an_attributed_quote_keeps_its_speaker() -> N
 def test_a_cue_inside_the_quotation_is_not_the_sentence_cue() -> None:
     got = one("“This is one more story told to scare us,” the mayor said on Friday.")
     assert got[:3] == ("attributed", "said", "the mayor") and got[4] == "This is one more story told to scare us"
+
+
+@pytest.mark.parametrize("text, source", [
+    ("In August, the agency announced that it would stop the programme.", "the agency"),
+    ("Eventually, the mayor conceded that the clinic would close.", "the mayor"),
+    ("But Early still says Ubisoft are “believers” in streaming.", "Early"),
+    ("Lavrov on Monday dismissed the report as a fake.", "Lavrov"),
+])
+def test_what_opens_the_sentence_or_stands_before_the_verb_is_not_the_source(text: str, source: str) -> None:
+    assert [a.source for a in attribute_paragraphs([text])[0].attributions] == [source]
+
+
+@pytest.mark.parametrize("text", [
+    "Flash-forward to 2017, when the director — a young filmmaker — had just found his next project.",
+    "VIP: 60,000 won",
+    "Contributing: Kristine Phillips",
+    "New Release: Pocket Console Edition",
+])
+def test_no_source_is_made_up(text: str) -> None:
+    assert all(not a.source for a in attribute_paragraphs([text])[0].attributions)

@@ -194,6 +194,9 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:
             if prev == "to" or (low in ("said", "called") and prev in ("the", "so", "is", "be")):
                 i += 1
                 continue
+            if low.endswith("ed") and (prev in _MODIFIER_BEFORE or _passive(toks, i)):
+                i += 1  # "the accused", "evaluations of proposed missions"; "more was expected", "is expected to"
+                continue
             if low in ("called", "described", "labeled", "labelled", "branded") and i + 1 < len(toks) \
                     and toks[i + 1].low in ("for", "on", "off", "in", "up", "to"):
                 i += 1  # "called for", "called on": not an attribution of a label
@@ -201,6 +204,21 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, str]]:
             found.append((i, i, table[low]))
         i += 1
     return found
+
+
+#: Words before an "-ed" cue form that make it a modifier ("the accused", "of proposed missions").
+_MODIFIER_BEFORE = {"the", "a", "an", "of", "on", "for", "with", "in", "at", "from", "its", "his", "her", "their",
+                    "our", "this", "these", "those", "newly", "widely"}
+_BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s"}
+
+
+def _passive(toks: list[_Tok], i: int) -> bool:
+    """A passive "-ed" form ("was expected", "is widely reported"): its subject is not the speaker.
+    "It was reported that" stays no attribution either: it names no source (a hedge, if any)."""
+    j = i - 1
+    while j >= 0 and toks[j].is_word and not toks[j].cap and toks[j].low.endswith("ly"):
+        j -= 1
+    return j >= 0 and toks[j].low in _BE
 
 
 #: Cue forms that report speech only next to a quotation or a colon ('"...," he continued').
@@ -242,13 +260,27 @@ def _outside_quotes(toks: list[_Tok], found: list[tuple[int, int, str]]) -> list
     return outside if outside else found
 
 
+_ADVERBS = {"still", "just", "already", "even", "now", "soon", "often", "always", "ever", "further", "instead"}
+#: Words that alone are no source ("more was expected", "that pointed out").
+_NOT_A_SOURCE = {"more", "that", "there", "here", "what", "much", "less", "so", "such"}
+
+
+def _between_subject_and_verb(t: _Tok) -> bool:
+    """An auxiliary, adverb or time word between a subject and its verb (a capitalised "Early" is a name)."""
+    if not t.is_word:
+        return False
+    if t.low in WEEKDAYS:
+        return True
+    if t.cap:
+        return False
+    return t.low in AUXILIARIES or t.low in TIME_WORDS or t.low in _ADVERBS or (t.low.endswith("ly") and len(t.low) > 3)
+
+
 def _np_left(toks: list[_Tok], end: int) -> tuple[int, int] | None:
     """The noun phrase ending at token ``end`` (inclusive), walking left; None if none."""
     i = end
-    while i >= 0 and (toks[i].low in AUXILIARIES or toks[i].low in TIME_WORDS or toks[i].low in WEEKDAYS):
-        i -= 1  # "has said", "also warned", "on Monday dismissed"
-    while i >= 0 and toks[i].low.endswith("ly") and toks[i].is_word and not toks[i].cap:
-        i -= 1  # "immediately rejected"
+    while i >= 0 and _between_subject_and_verb(toks[i]):
+        i -= 1  # "has said", "also warned", "on Monday dismissed", "immediately rejected", "had just found"
     last = i
     if last < 0:
         return None
@@ -284,7 +316,7 @@ def _np_left(toks: list[_Tok], end: int) -> tuple[int, int] | None:
         return None
     # a noun phrase has a noun or a name: not just "also" or "Monday"
     words = [t for t in toks[start:last + 1] if t.is_word]
-    if not words:
+    if not words or all(t.low in _NOT_A_SOURCE for t in words):
         return None
     return start, last
 
@@ -403,7 +435,10 @@ def _trim_source(text: str, span: Span | None, base: int) -> Span | None:
         start += link.end()
         source = source[link.end():]
     first = source.split(maxsplit=1)[0].lower() if source.strip() else ""
-    if "," in source and _GERUND.fullmatch(first) and first not in _NAMES_IN_ING:
+    opener = source.split(",", 1)[0].strip().lower()
+    if "," in source and (_GERUND.fullmatch(first) and first not in _NAMES_IN_ING
+                          or opener in _MONTHS or opener in TIME_WORDS or opener in WEEKDAYS
+                          or (opener.endswith("ly") and " " not in opener)):
         cut = source.rindex(",") + 1
         rest = source[cut:]
         if rest.strip():
@@ -439,6 +474,8 @@ _OPENERS = frozenset("""a an the and but or nor so yet then now also still even 
 several few each every either neither one two three this that these those there here today yesterday tonight later
 earlier meanwhile however instead indeed separately afterwards asked when while after before since as if though
 although because unlike despite during like amid with without by for from in on at to of""".split())
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"}
 _GERUND = re.compile(r"[a-z]{3,}ing")   # "Hosting Cook", "Citing Reuters"
 _NAMES_IN_ING = frozenset("channing manning fleming browning sterling stirling irving harding golding redding "
                           "reading hastings xiaoming liping yiming haining deming".split())
@@ -532,7 +569,7 @@ def sentence_attributions(text: str, base: int = 0, index: int = 0) -> list[Attr
                 elif left[0] > 0:
                     content_span = (toks[0].start, toks[left[0] - 1].end)
             else:
-                right = _np_right(toks, last + 1)
+                right = _np_right(toks, last + 1) if first == 0 or after_comma else None  # "said Lavrov"
                 if right and (toks[right[0]].cap or toks[right[0]].low in DETERMINERS):
                     source_span = _span(toks, *right)
                 if first > 0:
@@ -566,7 +603,13 @@ _COLON_LABELS = {"update", "updated", "note", "editor's", "editor’s", "photo",
                  "related", "breaking", "source", "sources", "correction", "warning", "also", "advertisement", "listen",
                  "see", "more", "live", "analysis", "opinion", "comment", "exclusive", "q", "a", "question", "answer",
                  "credit", "image", "caption", "map", "chart", "timeline", "background", "context", "why", "what",
-                 "how", "who", "when", "where", "here", "the", "this", "that", "it", "there", "result", "results"}
+                 "how", "who", "when", "where", "here", "the", "this", "that", "it", "there", "result", "results",
+                 "contributing", "reporting", "additional", "written", "edited", "new", "release", "bestseller",
+                 "price", "prices", "deal", "deals", "sale", "tags", "tag", "category", "posted", "filed", "subscribe",
+                 "summary", "tickets", "ticket", "cost", "date", "time", "location", "venue", "address", "phone",
+                 "email", "website", "rating", "genre", "length", "ingredients", "directions", "step", "tip", "pro",
+                 "bonus", "free", "buy", "review", "top", "best", "recommended", "sponsored", "ad", "promoted",
+                 "trending", "latest", "featured", "popular", "topics", "section", "part", "chapter", "episode"}
 
 
 def _colon_attribution(text: str, toks: list[_Tok], base: int, index: int) -> Attribution | None:
@@ -585,8 +628,8 @@ def _colon_attribution(text: str, toks: list[_Tok], base: int, index: int) -> At
         return None
     source_span = _span(toks, start, colon - 1)
     content_span = _strip_span(text, (toks[colon + 1].start, toks[-1].end), base)
-    if content_span is None:
-        return None
+    if content_span is None or sum(t.is_word and t.text.isalpha() for t in toks[colon + 1:]) < 3:
+        return None  # "VIP: 60,000", "Contributing: Kristine Phillips": a label, not a statement
     source = text[source_span[0] - base:source_span[1] - base]
     content = text[content_span[0] - base:content_span[1] - base]
     return Attribution(sentence=index, cue=":", cue_span=_span(toks, colon, colon), cue_class="neutral",
