@@ -103,7 +103,8 @@ def test_quote_types() -> None:
     ("Sergei Lavrov", "named"), ("Ukrainian officials", "collective"), ("the Kremlin", "collective"),
     ("a source familiar with the talks", "anonymous"), ("unnamed officials", "anonymous"),
     ("one neo-bank CEO", "anonymous"), ("two senior Western officials", "anonymous"),
-    ("but all of them", "collective"), ("and Sergei Lavrov", "named"),
+    ("but all of them", "collective"), ("and Sergei Lavrov", "named"), ("officials", "collective"),
+    ("the agreement", "collective"), ("the Associated Press", "named"),
 ])
 def test_source_kinds(source: str, kind: str) -> None:
     result = attribute_paragraphs([f"{source[0].upper() + source[1:]} said the talks would continue."])[0]

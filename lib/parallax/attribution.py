@@ -430,6 +430,8 @@ def _trim_source(text: str, span: Span | None, base: int) -> Span | None:
         return None
     start, end = span
     source = text[start - base:end - base]
+    if " " not in source.strip() and (source.lower().endswith("ly") or source.lower() in _OPENERS):
+        return None  # "Shortly", "Meanwhile": an adverb that opened the sentence
     link = _LEADING_LINKS.match(source)
     if link and link.end() < len(source):
         start += link.end()
@@ -463,10 +465,14 @@ def _source_kind(source: str) -> str:
         return "pronoun"
     for kind, pattern in source_patterns():
         if pattern.search(source):
-            if kind == "collective" and _name_in(source):
+            name = _name_in(source) if kind == "collective" else ""
+            if name and not pattern.search(name):  # "Kremlin spokesman Dmitry Peskov", not "Officials"
                 return "named"
             return kind
-    return "named" if any(w[:1].isupper() for w in source.split()) else "collective"
+    words = source.split()
+    if words and words[0].lower() in DETERMINERS | _OPENERS:  # "The agreement": the capital opens the sentence
+        words = words[1:]
+    return "named" if any(w[:1].isupper() for w in words) else "collective"
 
 
 # Capitalised words that open a sentence and are not part of the name after them
