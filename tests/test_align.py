@@ -81,3 +81,11 @@ def test_a_sentence_without_words_matches_nothing_and_breaks_nothing(blank: str)
     assert LEX.score_pairs([(blank, a), (a, b)])[0] == 0
     units = [Unit("x", 0, 0, a, a), Unit("x", 1, 0, blank, blank), Unit("y", 0, 0, b, b)]
     assert sorted(group(units, LEX)) == [[0, 2], [1]]
+
+
+def test_a_fragment_joins_only_a_near_identical_unit() -> None:
+    claim = "The city council voted on Tuesday to close the old Mill Street bridge for repairs."
+    units = [Unit("a", 0, 0, claim, claim), Unit("b", 0, 0, "Bridge: Mill Street", "Bridge: Mill Street"),
+             Unit("c", 0, 0, "Bridge: Mill Street.", "Bridge: Mill Street.")]
+    assert LEX.similarity([claim, "Bridge: Mill Street"])[0, 1] >= LEX.threshold   # contained, by overlap
+    assert sorted(group(units, LEX)) == [[0], [1, 2]]

@@ -21,6 +21,8 @@ def one(text: str) -> tuple[str, str, str, str, str]:
          "attributed", "said", "Russian Foreign Minister Sergei Lavrov", "that Ukraine attempted to strike the residence"),
         ("Ukraine launched 91 drones at the residence, Lavrov claimed.",
          "attributed", "claimed", "Lavrov", "Ukraine launched 91 drones at the residence"),
+        ("The council said the detour adds ten minutes to a trip.",
+         "attributed", "said", "The council", "the detour adds ten minutes to a trip"),
         ("“Reckless actions will not go unanswered,” said Sergei Lavrov.",
          "attributed", "said", "Sergei Lavrov", "Reckless actions will not go unanswered"),
         ("According to the Kremlin press service, Putin discussed the incident with Trump.",

@@ -216,6 +216,15 @@ def units_of(outlet: str, sentences: Sequence[tuple[int, int, str]], min_words: 
     return out
 
 
+FRAGMENT_MATCH = 0.9   # the similarity a fragment needs to join another unit
+
+
+def _fragment(text: str, lang: str) -> bool:
+    """Fewer than four content words and under 20 letters: a label or list item, not a claim sentence."""
+    core = claim_core(text)
+    return len(tokens(core, lang)) < 4 and len(re.sub(r"[\W_]", "", core)) < 20
+
+
 def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en",
           threshold: float | None = None) -> list[list[int]]:
     """Claim groups: indices of units that carry the same claim, across outlets.
@@ -231,6 +240,10 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
     if n == 0:
         return []
     sim = matcher.similarity([u.text for u in units], lang)
+    # a fragment of a few words ("Bridge: Mill Street", a list item) is contained in many sentences
+    # without carrying their claim: it joins another unit only when the two are near-identical
+    short = np.array([_fragment(u.text, lang) for u in units])
+    sim = np.where((short[:, None] | short[None, :]) & (sim < FRAGMENT_MATCH), 0.0, sim)
     outlets = np.array([u.outlet for u in units])
     cross = outlets[:, None] != outlets[None, :]
     nums = [numbers(u.text) for u in units]

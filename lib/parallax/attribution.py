@@ -41,7 +41,9 @@ TITLES = {"president", "prime", "minister", "foreign", "defense", "defence", "in
           "ambassador", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "deputy", "vice", "former", "acting",
           "kremlin", "state", "department", "press", "secretary-general", "chief", "commander", "adviser",
           "advisor", "official", "lawmaker", "representative", "judge", "justice", "board", "county", "city",
-          "u.s.", "us", "white", "house", "national", "security"}
+          "u.s.", "us", "white", "house", "national", "security", "councillor", "councilor", "councilman",
+          "councilwoman", "councilmember", "alderman", "commissioner", "sheriff", "superintendent", "prosecutor",
+          "attorney", "inspector", "detective", "sergeant", "captain", "coach", "professor", "prof", "prof."}
 NOUNLIKE_CUES = {"claim", "claims", "reports", "report", "calls", "shows", "states", "notes", "finds", "labels",
                  "brands", "alleged", "reported", "purported", "said", "called", "expected", "found", "described",
                  "estimates", "promised", "threatened", "posted", "disputed", "exposed", "dismissed", "labeled",
@@ -645,9 +647,18 @@ def _colon_attribution(text: str, toks: list[_Tok], base: int, index: int) -> At
 
 def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
     """A cue inside another attribution's source is no cue ("the report said" inside "X said the report said")."""
+    def inside(span: Span | None, at: int) -> bool:
+        return bool(span) and span[0] <= at < span[1]
+
     keep = []
     for a in atts:
-        if any(b is not a and b.source_span and b.source_span[0] <= a.cue_span[0] < b.source_span[1] for b in atts):
+        # "The council said the detour adds ten minutes": "adds" took "The council said the detour" as its
+        # source, but it stands in the content of "said", which is the sentence's attribution
+        if any(b is not a and inside(b.source_span, a.cue_span[0]) and not inside(a.content_span, b.cue_span[0])
+               for b in atts):
+            continue
+        if any(b is not a and inside(b.content_span, a.cue_span[0]) and inside(a.source_span, b.cue_span[0])
+               for b in atts):
             continue
         keep.append(a)
     return keep

@@ -7,6 +7,7 @@ status ``omitted`` and an empty sentence.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Sequence
 
@@ -22,6 +23,9 @@ CLAIM_COLUMNS = ["claim_id", "label", "outlet", "status", "source", "source_kind
 LABEL_CHARS = 70
 
 
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
 def attribute_articles(articles: Sequence[Article]) -> dict[str, list[SentenceAttribution]]:
     """Each outlet's sentences with their attributions (outlets that failed are left out)."""
     return {a.outlet: attribute_paragraphs(a.paragraphs, a.language) for a in articles if a.ok}
@@ -33,7 +37,8 @@ def claims_table(articles: Sequence[Article], attributed: dict[str, list[Sentenc
     units: list[Unit] = []
     by_key: dict[tuple[str, int], SentenceAttribution] = {}
     for outlet, sents in attributed.items():
-        units += units_of(outlet, [(s.position, s.paragraph, s.text) for s in sents])
+        # a line without a word or number ("—", "***", an emoji) carries no claim
+        units += units_of(outlet, [(s.position, s.paragraph, s.text) for s in sents if _WORDLIKE.search(s.text)])
         by_key.update({(outlet, s.position): s for s in sents})
     groups = group(units, matcher or MATCHERS["lexical"], lang)
     outlets = [a.outlet for a in articles if a.ok]
