@@ -9,6 +9,8 @@ quick) on five such pages written for this test, and the tables must still hold 
 from __future__ import annotations
 
 import json
+import logging
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -82,18 +84,29 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("messy")
     spec = write_story(root)
     cells = [c for c in json.loads(notebook_path().read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    from parallax import charts
+
     namespace: dict = {}
     shown: list = []
     original = IPython.display.display
     IPython.display.display = lambda *objs, **kw: shown.extend(objs)
+    charts._missing_glyphs_said = False
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("parallax").addHandler(handler)
     try:
-        exec("".join(cells[0]["source"]), namespace)   # the parameters cell, then papermill's injection
-        namespace.update(spec=str(spec), run_dir=str(root / "run"), offline=True, cache_dir=str(root / "cache"))
-        for cell in cells[1:]:
-            exec("".join(cell["source"]), namespace)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exec("".join(cells[0]["source"]), namespace)   # the parameters cell, then papermill's injection
+            namespace.update(spec=str(spec), run_dir=str(root / "run"), offline=True, cache_dir=str(root / "cache"))
+            for cell in cells[1:]:
+                exec("".join(cell["source"]), namespace)
     finally:
         IPython.display.display = original
-    namespace["shown"] = shown
+        logging.getLogger("parallax").removeHandler(handler)
+    namespace.update(shown=shown, warnings=[str(w.message) for w in caught],
+                     logged=[r.getMessage() for r in records])
     return namespace
 
 
@@ -135,3 +148,14 @@ def test_every_table_and_chart_is_written(ran: dict) -> None:
         assert (folder / "tables" / f"{name}.csv").is_file(), name
     terms = pd.read_csv(folder / "tables" / "distinctive_terms.csv", keep_default_na=False)
     assert not set(terms.term) & {"the", "of", "a", "は", "の"}
+
+
+def test_characters_without_a_font_are_said_once_not_per_glyph(ran: dict) -> None:
+    from parallax.charts import use_fallback_fonts
+
+    assert not [w for w in ran["warnings"] if "missing from font" in w]
+    said = [m for m in ran["logged"] if "no installed font" in m]
+    if use_fallback_fonts():   # a CJK font is installed here: the headline is drawn with it
+        assert not said
+    else:
+        assert len(said) == 1 and "fonts-noto-cjk" in said[0]
