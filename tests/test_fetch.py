@@ -572,6 +572,17 @@ def test_robots_txt_disallow_is_respected_and_named(server: LocalServer, tmp_pat
     assert server.hits("/robots.txt") == 1            # read once per site, not per page
 
 
+def test_a_site_that_cannot_be_reached_says_so_not_robots_txt(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    story = Story(story="polite", title="Polite", outlets=(Outlet(key="o0", name="O 0", url=f"http://127.0.0.1:{port}/a"),))
+    failed = get_snapshots(story, SnapshotCache(tmp_path / "c"), False, FAST)["o0"]
+    assert isinstance(failed, FetchError)
+    assert failed.problem == f"could not connect to 127.0.0.1:{port} (connection refused)"
+    assert "robots" not in str(failed) and "check the address and your connection" in str(failed)
+
+
 def test_robots_rules_for_parallax_and_ignoring_robots(server: LocalServer, tmp_path: Path) -> None:
     server.robots_txt = "User-agent: Parallax\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
     story = _story(server, ["/page"])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -132,6 +133,12 @@ def fetch_url(
         headers["If-Modified-Since"] = previous.last_modified
     if polite is not None:
         answer = polite.allowed(url, session, {"User-Agent": headers["User-Agent"]})
+        if not answer.allowed and isinstance(answer.error, requests.Timeout):
+            raise FetchError(outlet, url, f"timed out reaching {urlsplit(url).netloc}",
+                             "try again later, or save the page and use 'file:'")
+        if not answer.allowed and isinstance(answer.error, requests.ConnectionError):
+            raise FetchError(outlet, url, f"could not connect to {urlsplit(url).netloc} ({_short(answer.error)})",
+                             "check the address and your connection, or use --offline with a cached copy")
         if not answer.allowed:
             raise FetchError(outlet, url, answer.reason,
                              "save the page from a browser and use 'file:', or, if the site lets you, "

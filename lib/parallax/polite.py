@@ -35,6 +35,7 @@ class RobotsAnswer:
 
     allowed: bool
     reason: str = ""
+    error: Exception | None = None   # robots.txt could not be read at all (no connection, timeout)
 
 
 class Politeness:
@@ -104,7 +105,7 @@ class Politeness:
                 status = response.status_code
                 body = response.raw.read(ROBOTS_MAX_BYTES, decode_content=True) if status < 400 else b""
         except requests.RequestException as exc:
-            return RobotsAnswer(False, f"could not read {robots_url} ({exc.__class__.__name__})")
+            return RobotsAnswer(False, f"could not read {robots_url} ({exc.__class__.__name__})", error=exc)
         if 400 <= status < 500:
             return RobotsAnswer(True)
         if status >= 500:
