@@ -165,6 +165,15 @@ def _legend(ax: plt.Axes, statuses: Sequence[str]) -> None:
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
 
 
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut at a word to ``width`` characters at most, with an ellipsis when cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0].rstrip(" ,;:…")
+    return (cut or text[:width - 1]) + "…"
+
+
 def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
                  max_claims: int = 30, min_outlets: int = 2) -> Figure:
     """Claims (rows) × outlets (columns), coloured by how the outlet carries the claim; L marks the lede.
@@ -177,7 +186,8 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     matrix = matrix.head(max_claims)
     labels = claims.drop_duplicates("claim_id").set_index("claim_id").label
     lede = set(map(tuple, claims[claims.lede][["claim_id", "outlet"]].values))
-    fig, ax = plt.subplots(figsize=(3.2 + 1.25 * len(matrix.columns) + 3, 1.4 + 0.32 * len(matrix)),
+    # wide enough for the subtitle, which starts where the claim labels end, even with two outlets
+    fig, ax = plt.subplots(figsize=(max(11.5, 3.2 + 1.25 * len(matrix.columns) + 3), 1.4 + 0.32 * len(matrix)),
                            layout="constrained")
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
     ax.set_title(f"Claims carried by {min_outlets} or more outlets ({len(matrix)} shown); L = in the outlet's first paragraph",
@@ -193,7 +203,7 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     ax.set_ylim(len(matrix), 0)
     ax.set_xticks([c + 0.47 for c in range(len(matrix.columns))], [outlets[o] for o in matrix.columns],
                   rotation=30, ha="right")
-    ax.set_yticks([r + 0.45 for r in range(len(matrix))], [f"{cid}  {labels[cid][:62]}" for cid in matrix.index],
+    ax.set_yticks([r + 0.45 for r in range(len(matrix))], [f"{cid}  {_shorten(labels[cid], 62)}" for cid in matrix.index],
                   fontsize=8.5)
     ax.xaxis.set_ticks_position("top")
     plt.setp(ax.get_xticklabels(), ha="left", rotation=30)
