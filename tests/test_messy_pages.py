@@ -159,3 +159,20 @@ def test_characters_without_a_font_are_said_once_not_per_glyph(ran: dict) -> Non
         assert not said
     else:
         assert len(said) == 1 and "fonts-noto-cjk" in said[0]
+
+
+def test_charts_leave_out_an_outlet_that_could_not_be_read(ran: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matplotlib.pyplot as plt
+
+    from parallax import charts, pipeline
+
+    seen = {}
+
+    def probe(data: object, outlets: dict[str, str], colors: dict[str, str]) -> object:
+        seen.update(outlets=outlets, colors=colors)
+        return plt.figure()
+
+    monkeypatch.setitem(charts.CHARTS, "probe", probe)
+    pipeline.make_charts(ran["run"], ["probe"], None)
+    assert list(seen["outlets"]) == [key for key in PAGES if key != "tiny"]
+    assert len(seen["colors"]) == len(PAGES)   # colours still follow the spec, so they match other runs

@@ -171,8 +171,10 @@ def make_charts(run: Run, names: list[str], data: object, **options: object) -> 
     """The named charts of ``charts.CHARTS`` drawn from ``data`` (``options`` go to each chart
     maker), saved as PNG and SVG; returned by name as the saved PNG (displaying it does not draw the
     chart a third time)."""
-    outlets = {o.key: o.name for o in run.story.outlets}
-    colors = charts_mod.outlet_colors(list(outlets.values()))
+    everyone = {o.key: o.name for o in run.story.outlets}
+    colors = charts_mod.outlet_colors(list(everyone.values()))   # an outlet's colour does not move
+    # outlets that could not be read are in the outlets table with the reason, not empty in every chart
+    outlets = {key: name for key, name in everyone.items() if key not in run.errors} or everyone
     images = {}
     with run.stage("charts"):
         for name in names:

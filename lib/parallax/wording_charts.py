@@ -128,7 +128,7 @@ def text_reuse(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors:
         grid[b, a] = r.containment_b * 100
         if r.copied:
             copied |= {(a, b), (b, a)}
-    fig, ax = plt.subplots(figsize=(3.5 + 1.0 * len(keys), 1.6 + 0.6 * len(keys)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(max(9.0, 3.5 + 1.0 * len(keys)), 1.6 + 0.6 * len(keys)), layout="constrained")
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
     ax.set_title("Share of the row outlet's 5-word sequences found in the column outlet (%); "
                  "outlined: republished copy", fontsize=9.5, color="#444444", loc="left")
