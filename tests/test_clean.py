@@ -82,6 +82,8 @@ def test_short_repeated_sentences_survive() -> None:
         "Share on Facebook",
         "Related articles",
         "Advertisement",
+        "For more information, please visit www.example-clinic.org",
+        "For further information contact the press office on 555 0100.",
     ],
 )
 def test_furniture_lines(line: str) -> None:
@@ -94,6 +96,7 @@ def test_furniture_lines(line: str) -> None:
         "Officials said they would share the evidence with reporters later in the week.",
         "The newsletter, which she founded in 2019, has 40,000 readers.",
         "He told lawmakers that the company does not use cookies to track children.",
+        "For more information on the vote, residents were told to wait for the council's letter.",
         "Related research published last year found the opposite effect in rural counties, "
         "where clinics closed at twice the rate of urban ones and waiting times grew by a third.",
     ],

@@ -187,7 +187,8 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     labels = claims.drop_duplicates("claim_id").set_index("claim_id").label
     lede = set(map(tuple, claims[claims.lede][["claim_id", "outlet"]].values))
     # wide enough for the subtitle, which starts where the claim labels end, even with two outlets
-    fig, ax = plt.subplots(figsize=(max(11.5, 3.2 + 1.25 * len(matrix.columns) + 3), 1.4 + 0.32 * len(matrix)),
+    # tall enough for the legend and the slanted outlet names even with one claim
+    fig, ax = plt.subplots(figsize=(max(11.5, 3.2 + 1.25 * len(matrix.columns) + 3), max(3.4, 1.4 + 0.32 * len(matrix))),
                            layout="constrained")
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
     ax.set_title(f"Claims carried by {min_outlets} or more outlets ({len(matrix)} shown); L = in the outlet's first paragraph",

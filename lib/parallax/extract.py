@@ -135,7 +135,9 @@ def _run(name: str, html: str, url: str | None) -> Extracted:
     try:
         return EXTRACTORS[name](html, url)
     except Exception as exc:  # an extractor crash must not sink the outlet
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        lines = [line.strip() for line in str(exc).splitlines() if any(c.isalpha() for c in line)]
+        first = lines[0] if lines else exc.__class__.__name__   # NLTK's errors open with a row of '*'
+        first = first if len(first) <= 160 else first[:157] + "..."
         log.warning("%s could not read %s (%s); the other extractor's text is used", name, url or "the page", first)
         return Extracted()
 
