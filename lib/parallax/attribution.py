@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
+from . import labeller, parse
 from .segment import split_sentences
 
 Span = tuple[int, int]
@@ -69,6 +70,7 @@ class Attribution:
     content: str = ""
     content_span: Span | None = None
     quote: str = ""              # direct, indirect or mixed
+    main: bool = True            # the sentence's own attribution (not one inside a clause it asserts)
 
 
 @dataclass(frozen=True)
@@ -698,7 +700,8 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
         return a
     low = a.source.lower()
     if a.source_kind == "pronoun":
-        pool = ctx.people if PRONOUNS[low] == "person" else (ctx.groups or ctx.people)
+        person = PRONOUNS.get(low, "person" if low in _PERSON_PRONOUNS else "group") == "person"
+        pool = ctx.people if person else (ctx.groups or ctx.people)
         return replace(a, resolved_source=pool[-1]) if pool else a
     words = low.split()
     if words and words[0] in ("the", "this") and len(words) <= 4:
@@ -740,41 +743,65 @@ def _quote_state(text: str, open_before: bool) -> tuple[bool, bool]:
 
 
 def attribute_paragraphs(paras: list[str], lang: str = "en") -> list[SentenceAttribution]:
-    """Every sentence of an article, with its attributions and status (spans relative to its paragraph)."""
-    units = [(p, s, e) for p, para in enumerate(paras) for s, e in split_sentences(para, lang)]
-    results = _attribute_units([(p, paras[p][s:e], s) for p, s, e in units])
-    return results
+    """Every sentence of an article, with its attributions and status (spans relative to its paragraph).
+
+    Parsed articles (English with the spaCy model) go through the trained labeller; others through
+    the rules of this module (see :func:`method`)."""
+    document = parse.document(paras, lang)
+    if document.parsed:
+        return attribute_document(document)
+    units = [(s.paragraph, s.text, s.start) for s in document.sentences]
+    return _attribute_units(units)
+
+
+def method(lang: str = "en") -> str:
+    """Which attribution method runs for ``lang``: 'labeller (...)' or 'rules (...)'."""
+    info = parse.model_info(lang)
+    if info.method == "parse":
+        return f"labeller (CRF over {info.label})"
+    return f"rules ({info.note})"
 
 
 def attribute_text(text: str, lang: str = "en") -> list[Attribution]:
-    """Every attribution in a text (one paragraph per line), spans as offsets into ``text``."""
-    units = []
-    offset = 0
-    for p, line in enumerate(text.split("\n")):
-        for s, e in split_sentences(line, lang) if line.strip() else ():
-            units.append((p, line[s:e], offset + s))
+    """Every attribution in a text (one paragraph per line), spans as offsets into ``text``.
+
+    The benchmark entry point: items with ``cue_span``, ``source_span`` and ``content_span``
+    (end exclusive). A quotation that runs over several sentences is one attribution whose content
+    runs from the first sentence to the last."""
+    lines = text.split("\n")
+    line_starts, offset = [], 0
+    for line in lines:
+        line_starts.append(offset)
         offset += len(line) + 1
-    found: dict[Span, Attribution] = {}
-    shared: dict[Span, set[int]] = {}
-    for r in _attribute_units(units):
+    document = parse.document(lines, lang)
+    if document.parsed:
+        results = attribute_document(document)
+    else:
+        results = _attribute_units([(s.paragraph, s.text, s.start) for s in document.sentences])
+    out: list[Attribution] = []
+    seen: dict[tuple[int, Span], int] = {}
+    for r in results:
         for a in r.attributions:
-            found.setdefault(a.cue_span, a)
-            if r.continued_from is not None:
-                shared.setdefault(a.cue_span, set()).add(r.position)
-    out = []
-    for cue_span, a in found.items():
-        lo = hi = a.sentence
-        more = shared.get(cue_span, set())
-        while lo - 1 in more:
-            lo -= 1
-        while hi + 1 in more:
-            hi += 1
-        if a.content_span and (lo, hi) != (a.sentence, a.sentence):
-            # a quotation running over several sentences: one content from its first to its last
-            whole = (min(a.content_span[0], _unit_span(units, lo)[0]), max(a.content_span[1], _unit_span(units, hi)[1]))
-            a = replace(a, content_span=whole, content=text[whole[0]:whole[1]])
-        out.append(a)
+            home = document.sentences[a.sentence] if a.sentence < len(document.sentences) else document.sentences[r.position]
+            key = (a.sentence, a.cue_span)
+            if key not in seen:
+                seen[key] = len(out)
+                out.append(_shift(a, line_starts[home.paragraph]))
+            if r.position != a.sentence and out[seen[key]].content_span:
+                here = document.sentences[r.position]
+                start = line_starts[here.paragraph] + here.start
+                k = seen[key]
+                c = out[k].content_span
+                whole = (min(c[0], start), max(c[1], start + len(here.text)))
+                out[k] = replace(out[k], content_span=whole, content=text[whole[0]:whole[1]])
     return out
+
+
+def _shift(a: Attribution, base: int) -> Attribution:
+    def move(span: Span | None) -> Span | None:
+        return (span[0] + base, span[1] + base) if span else None
+
+    return replace(a, cue_span=move(a.cue_span), source_span=move(a.source_span), content_span=move(a.content_span))
 
 
 def _unit_span(units: list[tuple[int, str, int]], position: int) -> Span:
@@ -806,27 +833,31 @@ def _attribute_units(units: list[tuple[int, str, int]]) -> list[SentenceAttribut
     return _quoted_follow_ups(_share_quote_sources(_colon_contents(results, units), runs))
 
 
-def _quoted_follow_ups(results: list[SentenceAttribution]) -> list[SentenceAttribution]:
+def _quoted_follow_ups(results: list[SentenceAttribution], keep_sentence: bool = False) -> list[SentenceAttribution]:
     """'"We saw the drones," Lavrov said. "They came from the north."': a sentence that is
     nothing but a quotation, right after an attributed one, is the same speaker's."""
     out = list(results)
     for i in range(1, len(out)):
         r, before = out[i], out[i - 1]
         text = r.text.strip()
-        if r.attributions or not before.attributions or len(text) < 3:
+        if r.status == "attributed" or before.status != "attributed" or len(text) < 3:
             continue
-        if text[0] not in OPEN_QUOTES + '"' or text.rstrip(".!?")[-1:] not in CLOSE_QUOTES + '"' \
-                or any(ch in OPEN_QUOTES + CLOSE_QUOTES for ch in text[1:-2]) or text.count('"') > 2:
+        # double quotation marks only: the ’ of "He’s" is an apostrophe, not a closing quote
+        if text[0] not in '“«"' or text.rstrip(".!?")[-1:] not in '”»"' \
+                or any(ch in '“”«»' for ch in text[1:-2]) or text.count('"') > 2:
             continue
-        credited = before.attributions[-1]
+        mains = [a for a in before.attributions if a.main]
+        credited = mains[-1] if mains else before.attributions[-1]
         if credited.quote not in ("direct", "mixed") and credited.cue != ":":
             continue
         out[i] = replace(r, status="attributed", continued_from=before.continued_from or before.position,
-                         attributions=(replace(credited, sentence=r.position),))
+                         attributions=(credited if keep_sentence else replace(credited, sentence=r.position),)
+                         + r.attributions)
     return out
 
 
-def _colon_contents(results: list[SentenceAttribution], units: list[tuple[int, str, int]]) -> list[SentenceAttribution]:
+def _colon_contents(results: list[SentenceAttribution], units: list[tuple[int, str, int]],
+                    keep_sentence: bool = False) -> list[SentenceAttribution]:
     """"Lavrov added:" ending a sentence — the content is the next sentence (often the next
     paragraph, a quotation), which is credited too."""
     out = list(results)
@@ -844,8 +875,9 @@ def _colon_contents(results: list[SentenceAttribution], units: list[tuple[int, s
         content = next_text[span[0] - next_base:span[1] - next_base]
         credited = replace(first, content=content, content_span=span, quote=_quote_kind(next_text, span, next_base))
         out[i] = replace(out[i], attributions=out[i].attributions[:-1] + (credited,))
-        if not out[i + 1].attributions:
-            out[i + 1] = replace(out[i + 1], status="attributed", attributions=(replace(credited, sentence=i + 1),))
+        if out[i + 1].status != "attributed":
+            out[i + 1] = replace(out[i + 1], status="attributed",
+                                 attributions=(credited if keep_sentence else replace(credited, sentence=i + 1),))
     return out
 
 
@@ -857,7 +889,8 @@ def _remember_mentions(text: str, ctx: _Context) -> None:
             ctx.people.append(name)
 
 
-def _share_quote_sources(results: list[SentenceAttribution], runs: list[int | None]) -> list[SentenceAttribution]:
+def _share_quote_sources(results: list[SentenceAttribution], runs: list[int | None],
+                         keep_sentence: bool = False) -> list[SentenceAttribution]:
     """Every sentence of a quotation that runs over several sentences gets the source credited in any of them."""
     out = list(results)
     members: dict[int, list[int]] = {}
@@ -865,11 +898,208 @@ def _share_quote_sources(results: list[SentenceAttribution], runs: list[int | No
         if run is not None:
             members.setdefault(run, []).append(i)
     for start, idx in members.items():
-        credited = next((out[i].attributions[0] for i in reversed(idx) if out[i].attributions), None)
+        credited = next((out[i].attributions[0] for i in reversed(idx) if out[i].status == "attributed"), None)
         if credited is None:
             continue
         for i in idx:
-            if not out[i].attributions:
+            if out[i].status != "attributed":
                 out[i] = replace(out[i], status="attributed", continued_from=start,
-                                 attributions=(replace(credited, sentence=out[i].position),))
+                                 attributions=(credited if keep_sentence else replace(credited, sentence=out[i].position),)
+                                 + out[i].attributions)
     return out
+
+
+# ---------------------------------------------------------------- parsed articles (the labeller)
+
+#: Head nouns of sources that are documents, not people ("FEC records show", "the report said").
+DOCUMENT_NOUNS = frozenset("""record records report reports document documents data poll polls survey surveys study
+studies filing filings statement statements letter letters memo memos analysis analyses figures numbers papers
+transcript transcripts email emails indictment complaint lawsuit ruling order audit review estimate estimates
+forecast projections census tally tallies count results release""".split())
+_PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
+#: Verbs of seeming: PolNeAR tags "appeared to" as a cue, but in an outlet's voice it is a hedge.
+HEDGE_VERBS = frozenset({"appear", "seem"})
+_GROUP_PRONOUNS = frozenset({"they", "we", "it", "them", "us"})
+
+
+def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
+    """Every sentence of a parsed article with its attributions and status (spans relative to the
+    sentence's paragraph): the trained labeller per sentence, then what it cannot see alone —
+    quotations over several sentences, pronouns and descriptions resolved within the article."""
+    ctx = _Context(names=_names_in_document(document))
+    results: list[SentenceAttribution] = []
+    runs: list[int | None] = []
+    run_start = None
+    states = labeller.quote_states(document)
+    labels = labeller.label_document(document, states)
+    for position, sent in enumerate(document.sentences):
+        state = states[position]
+        atts = []
+        tokens = document.tokens(position)
+        found_here = labeller.complete(labels[position], tokens)
+        para_start = document.paragraph_starts[sent.paragraph]
+        for found in found_here:
+            a = _from_found(found, tokens, sent, para_start, position)
+            if a is not None:
+                atts.append(a)
+        if position == 0 or document.sentences[position - 1].paragraph != sent.paragraph:
+            # a headline's or a transcript's "Name: text" opens its line
+            colon = _colon_attribution(sent.text, _tokens(sent.text, sent.start), sent.start, position)
+            if colon is not None and colon.content_span:
+                inside = [a for a in atts if colon.content_span[0] <= a.cue_span[0] < colon.content_span[1]]
+                atts = [colon] + inside if len(inside) == len(atts) else atts
+        resolved = []
+        for a in atts:
+            a = _canonical(_resolve(a, ctx), ctx)
+            _remember(a, ctx)
+            resolved.append(a)
+        atts = resolved
+        _remember_mentions(sent.text, ctx)
+        _remember_subject(document, position, ctx)
+        if not state.starts_inside and state.ends_inside:
+            run_start = position
+        runs.append(run_start if (state.starts_inside or state.ends_inside) else None)
+        if not state.ends_inside:
+            run_start = None
+        atts.sort(key=lambda a: not a.main)    # the sentence's own attribution first
+        hedges = hedges_in(sent.text)
+        status = "attributed" if any(a.main for a in atts) else ("hedged" if hedges else "asserted")
+        results.append(SentenceAttribution(position, sent.paragraph, sent.text.strip(), status, tuple(atts), hedges))
+    units = [(s.paragraph, s.text, s.start) for s in document.sentences]
+    results = _colon_contents(results, units, keep_sentence=True)
+    return _quoted_follow_ups(_share_quote_sources(results, runs, keep_sentence=True), keep_sentence=True)
+
+
+def _remember_subject(document: "parse.Document", position: int, ctx: _Context) -> None:
+    """The person the sentence is about (the subject of its main verb), so that a "he" in the next
+    sentence finds them rather than the last name mentioned ("Netanyahu, invited by Boehner, spoke...")."""
+    for t in document.span(position):
+        if t.dep_ == "ROOT":
+            subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None or subject.pos_ != "PROPN":
+                return
+            if subject.ent_type_ and subject.ent_type_ != "PERSON":
+                return
+            ent = next((e for e in subject.doc.ents if e.start <= subject.i < e.end), None)
+            words = [w.text for w in subject.lefts if w.dep_ == "compound"] + [subject.text]
+            name = _clean_name(ent.text if ent is not None else " ".join(words))
+            if not name:
+                return
+            if " " not in name:
+                name = next((p for p in reversed(ctx.people) if p.split()[-1] == name), ctx.names.get(name, name))
+            ctx.people.append(name)
+            return
+
+
+def _names_in_document(document: "parse.Document") -> dict[str, str]:
+    """Surname -> full name for the people the article names (spaCy's PERSON entities, then the rules')."""
+    out = _names_mentioned([s.text for s in document.sentences])
+    for ent in document.doc.ents:
+        if ent.label_ == "PERSON":
+            words = _clean_name(ent.text).split()
+            if len(words) >= 2:
+                out.setdefault(words[-1], " ".join(words))
+    return out
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"[’']s$", "", name.strip().strip(",.;:“”\"'"))
+    words = [w for w in name.split() if w.lower().strip(".") not in TITLES]
+    return " ".join(words)
+
+
+def _from_found(found: "labeller.Found", tokens: list, sent, para_start: int, position: int) -> Attribution | None:
+    """An :class:`Attribution` (paragraph offsets) from the labeller's token spans."""
+    base = sent.start
+
+    def chars(span: tuple[int, int] | None) -> Span | None:
+        if span is None or span[0] >= span[1]:
+            return None
+        return tokens[span[0]].idx - para_start, tokens[span[1] - 1].idx + len(tokens[span[1] - 1]) - para_start
+
+    cue_span = chars(found.cue)
+    source_span = chars(found.source)
+    content_span = chars(found.content)
+    text = sent.text
+    if source_span:
+        stripped = _strip_span(text, source_span, base)
+        trimmed = _trim_source(text, stripped, base)
+        # the rules drop a lone "-ly" word as an adverb; a capitalised one inside the sentence is a name
+        keep = trimmed is None and found.source is not None and found.source[0] > 0 and tokens[found.source[0]].is_title
+        source_span = stripped if keep else trimmed
+    if content_span:
+        content_span = _strip_span(text, content_span, base)
+    if cue_span is None or (source_span is None and content_span is None):
+        return None
+    cue = text[cue_span[0] - base:cue_span[1] - base]
+    head = labeller.cue_head(tokens, found.cue)
+    if head.lemma_.lower() in HEDGE_VERBS:
+        return None  # "The drones appeared to come from the north": the outlet's hedge, nobody's claim
+    source = text[source_span[0] - base:source_span[1] - base] if source_span else ""
+    content = text[content_span[0] - base:content_span[1] - base] if content_span else ""
+    kind, resolved = _kind_from_parse(found, tokens, source, source_span and (source_span[0] + para_start,
+                                                                            source_span[1] + para_start))
+    table = cues()
+    cue_class = table.get(cue.lower()) or table.get(head.lower_) or "neutral"
+    return Attribution(sentence=position, cue=cue, cue_span=cue_span, cue_class=cue_class, source=source,
+                       source_span=source_span, source_kind=kind, resolved_source=resolved, content=content,
+                       content_span=content_span, quote=_quote_kind(text, content_span, base),
+                       main=labeller.is_main(found, tokens))
+
+
+def _kind_from_parse(found: "labeller.Found", tokens: list, source: str,
+                     chars: Span | None = None) -> tuple[str, str]:
+    """(source kind, resolved name) from the parse: a pronoun, a relative pronoun (resolved to the noun
+    the clause hangs from), a document, a person or organisation the model recognises, else the rules'."""
+    if not source or found.source is None:
+        return "", ""
+    span = tokens[found.source[0]:found.source[1]]
+    words = [t for t in span if not t.is_punct]
+    if len(words) == 1 and words[0].lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
+        return "pronoun", ""
+    if len(words) == 1 and words[0].lower_ in ("who", "which", "that"):
+        clause = words[0].head
+        noun = clause.head if clause.dep_ in ("relcl", "acl") else None
+        if noun is not None:
+            phrase = " ".join(t.text for t in noun.subtree if t.i < clause.i and not t.is_punct and t.i <= noun.i) or noun.text
+            return _source_kind(phrase), phrase
+        return "pronoun", ""
+    roots = [t for t in span if t.head.i < span[0].i or t.head.i > span[-1].i or t.head.i == t.i]
+    head = roots[0] if roots else span[-1]
+    if head.lemma_.lower() in DOCUMENT_NOUNS and not any(t.ent_type_ == "PERSON" for t in span):
+        return "document", ""
+    lo, hi = chars if chars else (span[0].idx, span[-1].idx + len(span[-1]))
+    people = [e for e in span[0].doc.ents if e.label_ == "PERSON" and e.start_char >= lo and e.end_char <= hi]
+    if people:
+        return "named", _clean_name(max(people, key=len).text)
+    return _source_kind(source), ""
+
+
+def _canonical(a: Attribution, ctx: _Context) -> Attribution:
+    """One person, one name: a resolved name that is a spelling variant of one already met
+    ("Vincente Fox" after "Vicente Fox"), or its surname alone, takes that name."""
+    name = a.resolved_source
+    if a.source_kind != "named" or not name:
+        return a
+    words = name.split()
+    for known in reversed(ctx.people):
+        kw = known.split()
+        if known == name or not kw:
+            continue
+        if len(words) == 1 and kw[-1].lower() == words[0].lower():
+            return replace(a, resolved_source=known)
+        if len(words) >= 2 and len(kw) >= 2 and kw[-1].lower() == words[-1].lower() \
+                and _similar(kw[0], words[0]):
+            return replace(a, resolved_source=known)
+        if len(words) >= 2 and len(kw) >= 2 and _similar(known, name, 0.9):
+            return replace(a, resolved_source=known)
+    return a
+
+
+def _similar(a: str, b: str, threshold: float = 0.8) -> bool:
+    import difflib
+
+    a, b = a.lower().strip("."), b.lower().strip(".")
+    if a == b or (len(a) <= 2 and b.startswith(a[:1])) or (len(b) <= 2 and a.startswith(b[:1])):
+        return True          # "Dick" / "D." / "Richard" are not told apart here; an initial matches
+    return difflib.SequenceMatcher(None, a, b).ratio() >= threshold

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .align import MATCHERS, Matcher, Unit, group, stem_word, units_of
+from . import parse
 from .attribution import SentenceAttribution, attribute_paragraphs
 from .extract import Article
 
@@ -27,8 +28,12 @@ _WORDLIKE = re.compile(r"[^\W_]")
 
 
 def attribute_articles(articles: Sequence[Article]) -> dict[str, list[SentenceAttribution]]:
-    """Each outlet's sentences with their attributions (outlets that failed are left out)."""
-    return {a.outlet: attribute_paragraphs(a.paragraphs, a.language) for a in articles if a.ok}
+    """Each outlet's sentences with their attributions (outlets that failed are left out).
+
+    All articles are parsed first, in one batch (:func:`parallax.parse.documents`)."""
+    ok = [a for a in articles if a.ok]
+    parse.documents([a.paragraphs for a in ok], [a.language or "en" for a in ok])
+    return {a.outlet: attribute_paragraphs(a.paragraphs, a.language) for a in ok}
 
 
 def claims_table(articles: Sequence[Article], attributed: dict[str, list[SentenceAttribution]],
@@ -54,7 +59,7 @@ def claims_table(articles: Sequence[Article], attributed: dict[str, list[Sentenc
                 continue
             seen.add((u.outlet, u.position))
             s = by_key[(u.outlet, u.position)]
-            att = s.attributions[0] if s.attributions else None
+            att = s.attributions[0] if s.attributions and s.status == "attributed" else None
             rows.append({
                 "claim_id": claim_id, "label": label, "outlet": u.outlet, "status": s.status,
                 "source": (att.resolved_source or att.source) if att else "",

@@ -12,7 +12,7 @@ import pandas as pd
 from IPython.display import Image
 
 from . import charts as charts_mod
-from . import coverage, tables
+from . import coverage, parse, tables
 from .errors import ExtractionError
 from .examples import example_spec
 from .extract import Article, extract_snapshot, failed
@@ -63,7 +63,7 @@ def outlets_overview(articles: list[Article]) -> pd.DataFrame:
     frame = tables.articles_frame(articles)
     frame["published"] = frame["published"].str.slice(0, 16).str.replace("T", " ")
     return frame[["name", "status", "title", "authors", "published", "language", "words", "extractor",
-                  "warnings", "error"]].set_index("name")
+                  "parser", "warnings", "error"]].set_index("name")
 
 
 def readability(run: Run, articles: list[Article]) -> pd.DataFrame:
@@ -188,6 +188,8 @@ def finish(run: Run, articles: list[Article]) -> Path:
     """Write the codebook and run.json; return the run folder."""
     tables.write_codebook(run.folder)
     outlets = [{"outlet": a.outlet, "name": a.name, "source": a.source, "status": a.status,
-                "error": a.error, "warnings": a.warnings, "words": a.words if a.ok else 0} for a in articles]
+                "error": a.error, "warnings": a.warnings, "words": a.words if a.ok else 0,
+                "language": a.language, "parser": parse.model_info(a.language or "en").label if a.ok else ""}
+               for a in articles]
     record(run, outlets)
     return run.folder

@@ -32,8 +32,8 @@ SPEC_COPY = "spec.yaml"   # the spec as the run read it (reruns use it)
 LOCK_FILE = ".lock"               # outputs/<story>/.lock, held while a run of the story is going
 COMPLETE = ("ok", "partial")      # run statuses that may become latest
 ERRORS_FILE = "_errors.json"  # in snapshots/; "_" cannot start an outlet key, so no outlet's file clashes
-PACKAGES = ("parallax", "trafilatura", "newspaper4k", "textstat", "pysbd", "pandas", "matplotlib",
-            "papermill", "nbconvert", "requests", "lxml")
+PACKAGES = ("parallax", "trafilatura", "newspaper4k", "textstat", "pysbd", "spacy", "python-crfsuite", "pandas",
+            "matplotlib", "papermill", "nbconvert", "requests", "lxml")
 
 
 @dataclass
@@ -130,6 +130,14 @@ def versions() -> dict[str, str]:
     return found
 
 
+def parsers(outlets: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parser model each language of the run used (name and version), or why there was none."""
+    from . import parse
+
+    langs = sorted({o.get("language") or "en" for o in outlets if o.get("status") == "ok"})
+    return {lang: parse.model_info(lang).as_dict() for lang in langs}
+
+
 def read_run_json(folder: Path) -> dict[str, Any]:
     """The run's run.json, or an empty dict."""
     try:
@@ -160,6 +168,7 @@ def record(run: Run, outlets: list[dict[str, Any]]) -> Path:
         "timings": {**data.get("timings", {}), **run.timings},
         "outlets": outlets,
         "snapshots": {k: s.meta() for k, s in run.snapshots.items()},
+        "parser": parsers(outlets),
     })
     return write_run_json(run.folder, data)
 

