@@ -171,20 +171,61 @@ class LexicalMatcher:
         return not (na and nb and not (na & nb))
 
 
-MATCHERS: dict[str, Matcher] = {"lexical": LexicalMatcher()}
+class MatcherRegistry:
+    """Matchers by name, like papermill's engine registry: ``register``/``get``; matchers of an
+    optional extra are imported the first time the registry is read, so that importing this module
+    never imports them (no import cycle), and asking for one whose extra is missing says how to get it."""
+
+    def __init__(self) -> None:
+        self._matchers: dict[str, Matcher] = {}
+        self._lazy: dict[str, tuple[str, str, str]] = {}     # name -> (module, class, extra)
+        self._missing: dict[str, str] = {}
+
+    def register(self, matcher: Matcher) -> None:
+        """Make a matcher available by its name."""
+        self._matchers[matcher.name] = matcher
+
+    def register_lazy(self, name: str, module: str, attr: str, extra: str) -> None:
+        self._lazy[name] = (module, attr, extra)
+
+    def _load(self) -> None:
+        import importlib
+
+        for name, (module, attr, extra) in list(self._lazy.items()):
+            del self._lazy[name]
+            try:
+                self.register(getattr(importlib.import_module(module), attr)())
+            except ImportError as exc:
+                self._missing[name] = f"the '{name}' matcher needs the {extra} extra (pip install .[{extra}]): {exc}"
+
+    def get(self, name: str) -> Matcher:
+        self._load()
+        if name not in self._matchers:
+            raise KeyError(self._missing.get(name) or f"no matcher {name!r}; available: {', '.join(self._matchers)}")
+        return self._matchers[name]
+
+    __getitem__ = get
+
+    def __contains__(self, name: object) -> bool:
+        self._load()
+        return name in self._matchers
+
+    def __iter__(self):
+        self._load()
+        return iter(list(self._matchers))
+
+    def keys(self) -> list[str]:
+        return list(self)
+
+
+MATCHERS = MatcherRegistry()
+MATCHERS.register(LexicalMatcher())
+MATCHERS.register_lazy("semantic", "parallax.semantic", "SemanticMatcher", "semantic")
 
 
 def register(matcher: Matcher) -> None:
     """Make a matcher available by its name."""
-    MATCHERS[matcher.name] = matcher
-
-
-try:  # the optional extra: pip install .[semantic]
-    from .semantic import SemanticMatcher
-
-    register(SemanticMatcher())
-except ImportError:
-    pass
+    MATCHERS.register(matcher)
 
 
 # ---------------------------------------------------------------- claim groups

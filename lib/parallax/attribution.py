@@ -935,8 +935,10 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
     for position, sent in enumerate(document.sentences):
         state = states[position]
         atts = []
-        tokens = document.tokens(position)
-        found_here = labeller.complete(labels[position], tokens)
+        low = sent.text.lower()
+        maybe = labels[position] or "according to" in low or sent.text[:1] in '"“«' or ":" in sent.text[:80]
+        tokens = document.tokens(position) if maybe else []
+        found_here = labeller.complete(labels[position], tokens) if maybe else []
         para_start = document.paragraph_starts[sent.paragraph]
         for found in found_here:
             a = _from_found(found, tokens, sent, para_start, position)
@@ -973,14 +975,14 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
 def _remember_subject(document: "parse.Document", position: int, ctx: _Context) -> None:
     """The person the sentence is about (the subject of its main verb), so that a "he" in the next
     sentence finds them rather than the last name mentioned ("Netanyahu, invited by Boehner, spoke...")."""
-    for t in document.span(position):
+    for t in (document.span(position).root,):
         if t.dep_ == "ROOT":
             subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is None or subject.pos_ != "PROPN":
                 return
             if subject.ent_type_ and subject.ent_type_ != "PERSON":
                 return
-            ent = next((e for e in subject.doc.ents if e.start <= subject.i < e.end), None)
+            ent = next((e for e in subject.doc[subject.i:subject.i + 1].ents), None) if subject.ent_type_ else None
             words = [w.text for w in subject.lefts if w.dep_ == "compound"] + [subject.text]
             name = _clean_name(ent.text if ent is not None else " ".join(words))
             if not name:
@@ -1069,7 +1071,8 @@ def _kind_from_parse(found: "labeller.Found", tokens: list, source: str,
     if head.lemma_.lower() in DOCUMENT_NOUNS and not any(t.ent_type_ == "PERSON" for t in span):
         return "document", ""
     lo, hi = chars if chars else (span[0].idx, span[-1].idx + len(span[-1]))
-    people = [e for e in span[0].doc.ents if e.label_ == "PERSON" and e.start_char >= lo and e.end_char <= hi]
+    people = [e for e in span[0].doc[span[0].i:span[-1].i + 1].ents
+              if e.label_ == "PERSON" and e.start_char >= lo and e.end_char <= hi]
     if people:
         return "named", _clean_name(max(people, key=len).text)
     return _source_kind(source), ""
@@ -1082,9 +1085,15 @@ def _canonical(a: Attribution, ctx: _Context) -> Attribution:
     if a.source_kind != "named" or not name:
         return a
     words = name.split()
+    seen: set[str] = set()
     for known in reversed(ctx.people):
+        if known == name:
+            return a
+        if known in seen:
+            continue
+        seen.add(known)
         kw = known.split()
-        if known == name or not kw:
+        if not kw:
             continue
         if len(words) == 1 and kw[-1].lower() == words[0].lower():
             return replace(a, resolved_source=known)

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .coverage import coverage_matrix
+from .figures import _empty, _figure
 from .extract import Article
 from .readability import MEASURE_BY_NAME
 from .segment import sentences, words
@@ -34,22 +35,6 @@ EASE_BANDS = ((0, 30, "very hard"), (30, 50, "hard"), (50, 60, "fairly hard"), (
 def outlet_colors(names: list[str]) -> dict[str, str]:
     """A fixed colour for each outlet, by its place in the spec."""
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
-
-
-def _figure(rows: int, title: str, subtitle: str = "") -> tuple[Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.55 * max(rows, 2)), layout="constrained")
-    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
-    if subtitle:
-        ax.set_title(subtitle, fontsize=9.5, color="#444444", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig, ax
-
-
-def _empty(title: str, why: str) -> Figure:
-    fig, ax = _figure(2, title)
-    ax.axis("off")
-    ax.text(0.5, 0.5, why, ha="center", va="center", fontsize=11, color="#444444", transform=ax.transAxes)
-    return fig
 
 
 def reading_ease(tidy: pd.DataFrame, outlets: dict[str, str], colors: dict[str, str]) -> Figure:

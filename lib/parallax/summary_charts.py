@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from . import charts
-from .charts import _empty, _figure
+from .figures import _empty, _figure
 
 OTHER = "#999999"  # an outlet missing from ``colors``
 

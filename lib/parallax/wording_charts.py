@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .charts import _empty, _figure
+from .figures import _empty, _figure
 
 Z_SIGNIFICANT = 1.96
 
