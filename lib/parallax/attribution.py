@@ -679,6 +679,7 @@ class _Context:
     groups: list[str] = field(default_factory=list)   # collective sources, latest last
     titled: dict[str, str] = field(default_factory=dict)  # title word -> name ("minister" -> "Sergei Lavrov")
     names: dict[str, str] = field(default_factory=dict)   # surname -> full name, from the whole article
+    persons: set[str] = field(default_factory=set)        # last words of the people the parse names
 
 
 _NAME_RUN = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
@@ -701,13 +702,18 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
     low = a.source.lower()
     if a.source_kind == "pronoun":
         person = PRONOUNS.get(low, "person" if low in _PERSON_PRONOUNS else "group") == "person"
-        pool = ctx.people if person else (ctx.groups or ctx.people)
+        people = [p for p in ctx.people if not ctx.persons or p.split()[-1] in ctx.persons] or ctx.people
+        pool = people if person else (ctx.groups or ctx.people)
         return replace(a, resolved_source=pool[-1]) if pool else a
     words = low.split()
-    if words and words[0] in ("the", "this") and len(words) <= 4:
+    if words and words[0] in ("the", "this") and len(words) <= 5:
         for word in reversed(words[1:]):
             if word in ctx.titled:
                 return replace(a, resolved_source=ctx.titled[word], source_kind="named")
+        if words[-1] in ROLE_NOUNS and ctx.people:
+            # "the Russian leader", "the presumptive nominee": the person the article is about
+            people = [p for p in ctx.people if not ctx.persons or p.split()[-1] in ctx.persons] or ctx.people
+            return replace(a, resolved_source=people[-1], source_kind="named")
     if a.resolved_source:  # resolved where it was found ("Biden, who said" -> "Biden")
         name = _name_in(a.resolved_source) if a.source_kind == "named" else ""
         return replace(a, resolved_source=name or a.resolved_source)
@@ -917,6 +923,11 @@ studies filing filings statement statements letter letters memo memos analysis a
 transcript transcripts email emails indictment complaint lawsuit ruling order audit review estimate estimates
 forecast projections census tally tallies count results release""".split())
 _PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
+#: Nouns for one person's role: "the <...> leader" said is a person named before, not a group.
+ROLE_NOUNS = frozenset("""leader nominee candidate counterpart lawmaker senator congressman congresswoman governor
+president minister chancellor premier mayor chairman chairwoman spokesman spokeswoman spokesperson founder
+businessman businesswoman billionaire mogul politician lawyer attorney prosecutor judge justice secretary
+ambassador general commander coach actor actress singer star host anchor author""".split())
 #: Verbs of seeming: PolNeAR tags "appeared to" as a cue, but in an outlet's voice it is a hedge.
 HEDGE_VERBS = frozenset({"appear", "seem"})
 _GROUP_PRONOUNS = frozenset({"they", "we", "it", "them", "us"})
@@ -926,7 +937,9 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
     """Every sentence of a parsed article with its attributions and status (spans relative to the
     sentence's paragraph): the trained labeller per sentence, then what it cannot see alone —
     quotations over several sentences, pronouns and descriptions resolved within the article."""
-    ctx = _Context(names=_names_in_document(document))
+    ctx = _Context(names=_names_in_document(document),
+                   persons={_clean_name(e.text).split()[-1] for e in document.doc.ents
+                            if e.label_ == "PERSON" and _clean_name(e.text)})
     results: list[SentenceAttribution] = []
     runs: list[int | None] = []
     run_start = None

@@ -445,6 +445,14 @@ def _source_from_parse(found: Found, tokens: Sequence["Token"]) -> TokSpan | Non
                 return _trim(_subtree(child, tokens), tokens)
         if verb.dep_ not in ("advcl", "xcomp", "conj", "acl"):
             break
+    # "In a statement issued Thursday, Mark Sheridan, a partner with Patton Boggs, said": the parser
+    # lost the subject; the last person or organisation named before the cue, not inside a phrase of
+    # a preposition, is the speaker
+    if tokens and found.cue[0] > 0:
+        doc, first = tokens[0].doc, tokens[0].i
+        for ent in reversed(list(doc[first:first + found.cue[0]].ents)):
+            if ent.label_ in ("PERSON", "ORG", "NORP") and ent.root.dep_ != "pobj":
+                return ent.start - first, ent.end - first
     # "But Early still says ...": the parser took a capitalised name for an adverb; a capitalised word
     # right before the cue (adverbs between) that does not open the sentence, or follows a conjunction
     k = found.cue[0] - 1
@@ -548,6 +556,9 @@ def complete(found: Sequence[Found], tokens: Sequence["Token"]) -> list[Found]:
             lemma = cue_head(tokens, f.cue).lemma_.lower()
             if cue_rates().get(lemma, 1.0) < NP_CUE_RATE:
                 continue    # "Experts reviewed the proposed missions": a verb that rarely reports anything
+        if source and source[0] == 0 and all(t.is_upper or t.is_punct for t in tokens[source[0]:source[1]]) \
+                and source[1] < len(tokens) and tokens[source[1]].text in (",", "–", "—", "-", "("):
+            source = None   # "MOSCOW, Dec 29 (Wire) – Russia accused ...": a dateline, not the speaker
         source = source or _source_from_parse(f, tokens)
         if content is None and not (ends_with_colon and f.cue[1] >= len(tokens) - 2):
             continue        # nothing is reported (a colon at the end: the next sentence is the content)
@@ -567,6 +578,10 @@ def is_main(found: Found, tokens: Sequence["Token"]) -> bool:
     Lavrov claimed"). A cue in a relative clause, a participle or a noun ("allegations that", "a list
     showing") reports something inside a sentence the outlet itself states."""
     head = cue_head(tokens, found.cue)
+    if any(c.dep_ == "neg" for c in head.children):
+        return False    # "He did not say whether ...", "could not verify": nothing is credited
+    if head.pos_ == "VERB" and cue_rates().get(head.lemma_.lower(), 1.0) < NP_CUE_RATE:
+        return False    # "released a statement", "filed a disclosure": an act the outlet reports, mostly
     if _is_according(found, tokens):
         head = head.head if head.dep_ == "prep" else head
         return head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
