@@ -666,8 +666,15 @@ def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
     return keep
 
 
+@lru_cache(maxsize=1)
+def _any_hedge() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in hedge_patterns()), re.IGNORECASE)
+
+
 def hedges_in(text: str) -> tuple[str, ...]:
     """The hedge expressions in a sentence, as written."""
+    if not _any_hedge().search(text):
+        return ()
     return tuple(m.group(0) for p in hedge_patterns() for m in [p.search(text)] if m)
 
 
@@ -938,13 +945,12 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
     sentence's paragraph): the trained labeller per sentence, then what it cannot see alone —
     quotations over several sentences, pronouns and descriptions resolved within the article."""
     ctx = _Context(names=_names_in_document(document),
-                   persons={_clean_name(e.text).split()[-1] for e in document.doc.ents
-                            if e.label_ == "PERSON" and _clean_name(e.text)})
+                   persons={_clean_name(text).split()[-1] for _, _, text in _people(document.doc)
+                            if _clean_name(text)})
     results: list[SentenceAttribution] = []
     runs: list[int | None] = []
     run_start = None
-    states = labeller.quote_states(document)
-    labels = labeller.label_document(document, states)
+    states, labels = labeller.label_document(document)
     for position, sent in enumerate(document.sentences):
         state = states[position]
         atts = []
@@ -985,6 +991,21 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
     return _quoted_follow_ups(_share_quote_sources(results, runs, keep_sentence=True), keep_sentence=True)
 
 
+_PEOPLE: dict[int, tuple[object, list[tuple[int, int, str]]]] = {}
+
+
+def _people(doc) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the PERSON entities of a Doc, made once per Doc (spaCy builds every
+    entity span anew each time ``ents`` is read)."""
+    hit = _PEOPLE.get(id(doc))
+    if hit is None or hit[0] is not doc:
+        if len(_PEOPLE) > 64:
+            _PEOPLE.clear()
+        hit = (doc, [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"])
+        _PEOPLE[id(doc)] = hit
+    return hit[1]
+
+
 def _remember_subject(document: "parse.Document", position: int, ctx: _Context) -> None:
     """The person the sentence is about (the subject of its main verb), so that a "he" in the next
     sentence finds them rather than the last name mentioned ("Netanyahu, invited by Boehner, spoke...")."""
@@ -995,9 +1016,9 @@ def _remember_subject(document: "parse.Document", position: int, ctx: _Context) 
                 return
             if subject.ent_type_ and subject.ent_type_ != "PERSON":
                 return
-            ent = next((e for e in subject.doc[subject.i:subject.i + 1].ents), None) if subject.ent_type_ else None
+            ent = next((text for start, end, text in _people(subject.doc) if start <= subject.idx < end), None)
             words = [w.text for w in subject.lefts if w.dep_ == "compound"] + [subject.text]
-            name = _clean_name(ent.text if ent is not None else " ".join(words))
+            name = _clean_name(ent if ent is not None else " ".join(words))
             if not name:
                 return
             if " " not in name:
@@ -1009,11 +1030,10 @@ def _remember_subject(document: "parse.Document", position: int, ctx: _Context) 
 def _names_in_document(document: "parse.Document") -> dict[str, str]:
     """Surname -> full name for the people the article names (spaCy's PERSON entities, then the rules')."""
     out = _names_mentioned([s.text for s in document.sentences])
-    for ent in document.doc.ents:
-        if ent.label_ == "PERSON":
-            words = _clean_name(ent.text).split()
-            if len(words) >= 2:
-                out.setdefault(words[-1], " ".join(words))
+    for _, _, text in _people(document.doc):
+        words = _clean_name(text).split()
+        if len(words) >= 2:
+            out.setdefault(words[-1], " ".join(words))
     return out
 
 
@@ -1084,10 +1104,9 @@ def _kind_from_parse(found: "labeller.Found", tokens: list, source: str,
     if head.lemma_.lower() in DOCUMENT_NOUNS and not any(t.ent_type_ == "PERSON" for t in span):
         return "document", ""
     lo, hi = chars if chars else (span[0].idx, span[-1].idx + len(span[-1]))
-    people = [e for e in span[0].doc[span[0].i:span[-1].i + 1].ents
-              if e.label_ == "PERSON" and e.start_char >= lo and e.end_char <= hi]
+    people = [(end - start, text) for start, end, text in _people(span[0].doc) if start >= lo and end <= hi]
     if people:
-        return "named", _clean_name(max(people, key=len).text)
+        return "named", _clean_name(max(people)[1])
     return _source_kind(source), ""
 
 

@@ -332,12 +332,13 @@ def _first_mark(document: "Document", paragraph: int) -> str:
     return ""
 
 
-_labels_memory: dict[str, list[list[Found]]] = {}
+_labels_memory: dict[str, tuple[list[QuoteState], list[list[Found]]]] = {}
 
 
-def label_document(document: "Document", states: Sequence[QuoteState] | None = None) -> list[list[Found]]:
-    """Every sentence's attributions (token spans), cached with the parse: a re-analysis of the same
-    text with the same models reads them back instead of tagging again."""
+def label_document(document: "Document") -> tuple[list[QuoteState], list[list[Found]]]:
+    """Every sentence's quotation state and attributions (token spans), cached with the parse: a
+    re-analysis of the same text with the same models reads them back instead of tagging again
+    (the cached states keep only where quotations start and end, not the per-token marks)."""
     key = f"{document.key}.labels-{model_id()}"
     if document.key and key in _labels_memory:
         return _labels_memory[key]
@@ -347,29 +348,31 @@ def label_document(document: "Document", states: Sequence[QuoteState] | None = N
     if path is not None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if len(data) == len(document.sentences):
+            if len(data["found"]) == len(document.sentences) == len(data["quotes"]):
+                states = [QuoteState((), bool(a), bool(b)) for a, b in data["quotes"]]
                 found = [[Found(tuple(c), tuple(s) if s else None, tuple(t) if t else None) for c, s, t in sent]
-                         for sent in data]
-                _labels_memory[key] = found
-                return found
-        except (OSError, ValueError, TypeError):
+                         for sent in data["found"]]
+                _labels_memory[key] = (states, found)
+                return states, found
+        except (OSError, ValueError, TypeError, KeyError):
             pass
-    states = states if states is not None else quote_states(document)
+    states = quote_states(document)
     found = [label_sentence(tokens, states[i].marks) if len(tokens) <= MAX_LABEL_TOKENS else []
              for i in range(len(document.sentences)) for tokens in [document.tokens(i)]]
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([[[f.cue, f.source, f.content] for f in sent] for sent in found]),
+            tmp.write_text(json.dumps({"quotes": [[s.starts_inside, s.ends_inside] for s in states],
+                                       "found": [[[f.cue, f.source, f.content] for f in sent] for sent in found]}),
                            encoding="utf-8")
             os.replace(tmp, path)
         except OSError:
             pass
         if len(_labels_memory) > 256:
             _labels_memory.clear()
-        _labels_memory[key] = found
-    return found
+        _labels_memory[key] = (states, found)
+    return states, found
 
 
 # ---------------------------------------------------------------- what the labeller cannot see alone
