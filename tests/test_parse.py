@@ -1,6 +1,5 @@
 """The document model: one parse per article, cached; other languages; bounded input."""
 
-import importlib
 import pkgutil
 import subprocess
 import sys
@@ -67,6 +66,13 @@ def test_a_language_without_a_parser_model_says_so_and_still_attributes(cache):
     results = attribute_paragraphs(paras, "es")
     assert [r.position for r in results] == [0, 1]
     assert {r.status for r in results} <= {"attributed", "asserted", "hedged"}
+
+
+def test_articles_in_several_languages_keep_their_own_tokenizer(cache):
+    docs = parse.documents([["La alcaldesa dijo que sí."], ["Die Bürgermeisterin sagte ja."], PARAS],
+                           ["es", "de", "en"])
+    assert [d.doc.lang_ for d in docs] == ["es", "de", "en"]
+    assert [d.model.lang for d in docs] == ["es", "de", "en"]
 
 
 @english

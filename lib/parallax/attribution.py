@@ -19,7 +19,6 @@ from functools import lru_cache
 from importlib import resources
 
 from . import labeller, parse
-from .segment import split_sentences
 
 Span = tuple[int, int]
 ACCORDING = {"according to", "según", "selon", "laut"}  # cues that stand before the source
@@ -703,14 +702,19 @@ def _names_mentioned(texts: list[str]) -> dict[str, str]:
     return out
 
 
+def _people_named(ctx: _Context) -> list[str]:
+    """The people met so far whose surname the parse recognises as a person's (all of them when the
+    parse names nobody): "he" is not "Log Cabin Republicans"."""
+    return [p for p in ctx.people if not ctx.persons or p.split()[-1] in ctx.persons] or ctx.people
+
+
 def _resolve(a: Attribution, ctx: _Context) -> Attribution:
     if not a.source:
         return a
     low = a.source.lower()
     if a.source_kind == "pronoun":
         person = PRONOUNS.get(low, "person" if low in _PERSON_PRONOUNS else "group") == "person"
-        people = [p for p in ctx.people if not ctx.persons or p.split()[-1] in ctx.persons] or ctx.people
-        pool = people if person else (ctx.groups or ctx.people)
+        pool = _people_named(ctx) if person else (ctx.groups or ctx.people)
         return replace(a, resolved_source=pool[-1]) if pool else a
     words = low.split()
     if words and words[0] in ("the", "this") and len(words) <= 5:
@@ -719,8 +723,7 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
                 return replace(a, resolved_source=ctx.titled[word], source_kind="named")
         if words[-1] in ROLE_NOUNS and ctx.people:
             # "the Russian leader", "the presumptive nominee": the person the article is about
-            people = [p for p in ctx.people if not ctx.persons or p.split()[-1] in ctx.persons] or ctx.people
-            return replace(a, resolved_source=people[-1], source_kind="named")
+            return replace(a, resolved_source=_people_named(ctx)[-1], source_kind="named")
     if a.resolved_source:  # resolved where it was found ("Biden, who said" -> "Biden")
         name = _name_in(a.resolved_source) if a.source_kind == "named" else ""
         return replace(a, resolved_source=name or a.resolved_source)
@@ -760,11 +763,13 @@ def attribute_paragraphs(paras: list[str], lang: str = "en") -> list[SentenceAtt
 
     Parsed articles (English with the spaCy model) go through the trained labeller; others through
     the rules of this module (see :func:`method`)."""
-    document = parse.document(paras, lang)
+    return _attribute(parse.document(paras, lang))
+
+
+def _attribute(document: "parse.Document") -> list[SentenceAttribution]:
     if document.parsed:
         return attribute_document(document)
-    units = [(s.paragraph, s.text, s.start) for s in document.sentences]
-    return _attribute_units(units)
+    return _attribute_units([(s.paragraph, s.text, s.start) for s in document.sentences])
 
 
 def method(lang: str = "en") -> str:
@@ -787,15 +792,11 @@ def attribute_text(text: str, lang: str = "en") -> list[Attribution]:
         line_starts.append(offset)
         offset += len(line) + 1
     document = parse.document(lines, lang)
-    if document.parsed:
-        results = attribute_document(document)
-    else:
-        results = _attribute_units([(s.paragraph, s.text, s.start) for s in document.sentences])
     out: list[Attribution] = []
     seen: dict[tuple[int, Span], int] = {}
-    for r in results:
+    for r in _attribute(document):
         for a in r.attributions:
-            home = document.sentences[a.sentence] if a.sentence < len(document.sentences) else document.sentences[r.position]
+            home = document.sentences[a.sentence]
             key = (a.sentence, a.cue_span)
             if key not in seen:
                 seen[key] = len(out)
@@ -815,12 +816,6 @@ def _shift(a: Attribution, base: int) -> Attribution:
         return (span[0] + base, span[1] + base) if span else None
 
     return replace(a, cue_span=move(a.cue_span), source_span=move(a.source_span), content_span=move(a.content_span))
-
-
-def _unit_span(units: list[tuple[int, str, int]], position: int) -> Span:
-    """Offsets of sentence ``position`` within the text."""
-    _, sentence, base = units[position]
-    return base, base + len(sentence.rstrip())
 
 
 def _attribute_units(units: list[tuple[int, str, int]]) -> list[SentenceAttribution]:
@@ -955,7 +950,7 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
         state = states[position]
         atts = []
         low = sent.text.lower()
-        maybe = labels[position] or "according to" in low or sent.text[:1] in '"“«' or ":" in sent.text[:80]
+        maybe = labels[position] or "according to" in low or sent.text[:1] in '"“«'   # what complete() can add to
         tokens = document.tokens(position) if maybe else []
         found_here = labeller.complete(labels[position], tokens) if maybe else []
         para_start = document.paragraph_starts[sent.paragraph]

@@ -25,7 +25,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span as SpacySpan, Token
+    from spacy.tokens import Token
 
     from .parse import Document
 
@@ -303,9 +303,7 @@ def quote_states(document: "Document") -> list[QuoteState]:
         if sent.paragraph != paragraph:
             paragraph = sent.paragraph
             first_mark = _first_mark(document, sent.paragraph)
-            if open_quote and first_mark == "closing":
-                continuing = False      # the quotation runs on unmarked and closes in this paragraph
-            else:
+            if not (open_quote and first_mark == "closing"):   # else it runs on unmarked and closes here
                 continuing = open_quote and first_mark == "opening" and bool(tokens) \
                     and tokens[0].text in OPEN_QUOTES | {STRAIGHT}
                 open_quote = False

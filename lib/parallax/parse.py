@@ -109,12 +109,16 @@ class Document:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=16)
 def load_model(lang: str) -> tuple["Language", ModelInfo]:
-    """The spaCy pipeline for ``lang`` and what it is; a tokenizer alone when no model is installed."""
+    """The spaCy pipeline for ``lang`` and what it is; a tokenizer alone when no model is installed
+    (one per language: "en", "en-US" and "EN" share it)."""
+    return _load_model(lang_root(lang or "en") or "en")
+
+
+@lru_cache(maxsize=16)
+def _load_model(root: str) -> tuple["Language", ModelInfo]:
     import spacy
 
-    root = lang_root(lang or "en") or "en"
     if root == "en":
         for name in ENGLISH_MODELS:
             try:
@@ -266,7 +270,7 @@ def _pipe(nlp: "Language", docs: list["Doc"]) -> list["Doc"]:
 def documents(paragraph_lists: Sequence[Sequence[str]], langs: Sequence[str]) -> list[Document]:
     """Parse several articles (paragraph lists) at once; cached ones are read back, not parsed."""
     out: list[Document | None] = [None] * len(paragraph_lists)
-    todo: dict[str, list[tuple[int, str, tuple, tuple, tuple, ModelInfo]]] = {}
+    todo: dict[tuple[str, bool], list[tuple[int, str, tuple, tuple, tuple, ModelInfo]]] = {}
     for i, (paras, lang) in enumerate(zip(paragraph_lists, langs)):
         nlp, info = load_model(lang)
         text, sentences, starts, para_starts = _layout(paras, lang)
@@ -281,17 +285,15 @@ def documents(paragraph_lists: Sequence[Sequence[str]], langs: Sequence[str]) ->
         if doc is not None and doc.text == text:
             out[i] = _remember(key, Document(text, doc, sentences, starts, para_starts, info, key))
             continue
-        todo.setdefault(info.lang if parse else "", []).append((i, text, sentences, starts, para_starts, info))
-    for lang, items in todo.items():
-        nlp, _ = load_model(items[0][5].lang)
-        prepared = []
-        for i, text, sentences, starts, para_starts, info in items:
-            prepared.append(_with_boundaries(nlp, text, starts))
-        if lang:  # parse them in batches, on two processes when there is enough to share
+        todo.setdefault((info.lang, parse), []).append((i, text, sentences, starts, para_starts, info))
+    for (lang, parse), items in todo.items():
+        nlp, _ = load_model(lang)
+        prepared = [_with_boundaries(nlp, text, starts) for _, text, _, starts, _, _ in items]
+        if parse:  # in batches, on two processes when there is enough to share
             prepared = _pipe(nlp, prepared)
         for doc, (i, text, sentences, starts, para_starts, info) in zip(prepared, items):
             key = cache_key(text, info)
-            if lang:
+            if parse:
                 _write_cached(key, doc)
             out[i] = _remember(key, Document(text, doc, sentences, starts, para_starts, info, key))
     return [d for d in out if d is not None]
