@@ -591,6 +591,40 @@ def run_system(name: str, system: System, articles: Sequence[Article]) -> Result
     return result
 
 
+def all_annotations(data_dir: Path) -> dict[str, list[Path]]:
+    """Article name -> every .ann file of it, sorted."""
+    by_name: dict[str, list[Path]] = {}
+    for ann in sorted((data_dir / "attributions").glob("*.ann")):
+        by_name.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+    return by_name
+
+
+def human_agreement(data_dirs: Sequence[Path]) -> Result:
+    """The metric applied to people: on every article two annotators annotated, the second
+    annotator's attributions (sorted .ann order) scored as predictions against the first's, the gold
+    every system is scored against.  A discontinuous content becomes one span from its first piece's
+    start to its last piece's end (what a system's single span can do)."""
+    result = Result(name="second annotator", note="")
+    all_counts = []
+    for data_dir in data_dirs:
+        if not (data_dir / "attributions").is_dir():
+            continue
+        for name, anns in all_annotations(data_dir).items():
+            if len(anns) < 2:
+                continue
+            text = read_text(data_dir / "text" / f"{name}.txt")
+            gold = load_gold(read_text(anns[0]))
+            pred = [Prediction(g.cue, g.source, (g.content[0][0], g.content[-1][1])) for g in load_gold(read_text(anns[1]))]
+            all_counts.append(score(text, pred, gold))
+            result.articles += 1
+            result.gold += len(gold)
+            result.predicted += len(pred)
+    result.metrics = aggregate(all_counts)
+    result.note = (f"{result.articles} PolNeAR articles (train and dev) that two people annotated: the ceiling "
+                   "the data sets for any system scored against one annotator")
+    return result
+
+
 def format_table(results: Sequence[Result]) -> str:
     """Markdown table: lenient then strict P/R/F1 of cue, source, content, then counts."""
     head = ["system"]
@@ -600,7 +634,9 @@ def format_table(results: Sequence[Result]) -> str:
     head += ["articles", "gold", "predicted", "ms/article"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
-        if r.unavailable:
+        if r.unavailable or not r.metrics:
+            if not r.unavailable:
+                continue
             lines.append(f"| {r.name}: not importable ({r.unavailable}) |" + " |" * (len(head) - 1))
             continue
         cells = [r.name]
@@ -609,7 +645,8 @@ def format_table(results: Sequence[Result]) -> str:
                 m = r.metrics[f"{part}_{mode}"]
                 cells += [f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}"]
         errors = f" ({r.errors} errors)" if r.errors else ""
-        cells += [str(r.articles), str(r.gold), f"{r.predicted}{errors}", f"{r.ms_per_article:.1f}"]
+        ms = f"{r.ms_per_article:.1f}" if r.ms_per_article else ""
+        cells += [str(r.articles), str(r.gold), f"{r.predicted}{errors}", ms]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -662,6 +699,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = run_system(name, system, articles)
         result.note = note
         results.append(result)
+    if args.data is None:
+        results.append(human_agreement([SHARED_BENCH / d for d in sorted(SPLIT_DIRS.values())]))
 
     print()
     print("L = lenient (token F1 >= 0.5), S = strict (same span after trimming punctuation and white space);")

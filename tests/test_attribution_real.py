@@ -108,3 +108,21 @@ def test_document_sources_and_hedges():
     assert r.attributions[0].source_kind == "document"
     (h,) = attribute_paragraphs(["The drones appeared to come from the north."])
     assert h.status == "hedged"
+
+
+@pytest.mark.parametrize("dash", ["―", "—", " – ", " -- "])
+def test_quotation_signed_with_a_dash_credits_the_name_after_it(dash):
+    text = f"“The schools here are good. We stay for our children.”{dash}Marta Ruiz.\nThe city has 40 schools."
+    items = attribute_text(text)
+    assert len(items) == 1
+    a = items[0]
+    assert text[a.cue_span[0]:a.cue_span[1]].strip() == dash.strip()
+    assert text[a.source_span[0]:a.source_span[1]] == "Marta Ruiz"
+    assert text[a.content_span[0]:a.content_span[1]] == "The schools here are good. We stay for our children"
+    statuses = [r.status for r in attribute_paragraphs(text.split("\n"))]
+    assert statuses[-1] == "asserted"
+
+
+def test_a_dash_before_a_name_outside_a_quotation_is_no_signature():
+    results = attribute_paragraphs(["The vote was close ― Ohio and Florida decided it."])
+    assert [r.status for r in results] == ["asserted"]

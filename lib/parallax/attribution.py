@@ -646,6 +646,31 @@ def _colon_attribution(text: str, toks: list[_Tok], base: int, index: int) -> At
                        content=content, content_span=content_span, quote=_quote_kind(text, content_span, base))
 
 
+_SIGNATURE = re.compile(r"([”\"»])\s*(―|—|–|--)\s*([A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|de|van|von|of))"
+                        r"{0,5})\s*[.,]?\s*$")
+
+
+def _signature(text: str, base: int, index: int) -> Attribution | None:
+    """A quotation signed with a dash after it ("“We are afraid.” ― Esther Tapia"), as in readers'
+    voices and epigraphs: the dash is the cue, the name after it the source, the quotation the content."""
+    m = _SIGNATURE.search(text)
+    if m is None:
+        return None
+    close = m.start(1)
+    opening = max(text.rfind(mark, 0, close) for mark in "“\"«")
+    begin = opening + 1 if opening >= 0 else 0
+    content_span = _strip_span(text, (base + begin, base + close), base)
+    if content_span is None:
+        return None
+    source = m.group(3)
+    if source.endswith(".") and len(source.split()[-1]) > 3:    # "Carla Sanchez." but "John Smith Jr."
+        source = source[:-1]
+    return Attribution(sentence=index, cue=m.group(2), cue_span=(base + m.start(2), base + m.end(2)),
+                       cue_class="neutral", source=source, source_span=(base + m.start(3), base + m.start(3) + len(source)),
+                       source_kind=_source_kind(source), content=text[content_span[0] - base:content_span[1] - base],
+                       content_span=content_span, quote="direct")
+
+
 def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
     """A cue inside another attribution's source is no cue ("the report said" inside "X said the report said")."""
     def inside(span: Span | None, at: int) -> bool:
@@ -964,6 +989,10 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
             if colon is not None and colon.content_span:
                 inside = [a for a in atts if colon.content_span[0] <= a.cue_span[0] < colon.content_span[1]]
                 atts = [colon] + inside if len(inside) == len(atts) else atts
+        signed = _signature(sent.text, sent.start, position) if sent.text.rstrip(" .,")[-1:].isalpha() else None
+        if signed is not None:
+            inside = [a for a in atts if signed.content_span[0] <= a.cue_span[0] < signed.content_span[1]]
+            atts = [signed] + [replace(a, main=False) for a in inside] if len(inside) == len(atts) else atts
         resolved = []
         for a in atts:
             a = _canonical(_resolve(a, ctx), ctx)
