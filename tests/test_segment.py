@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.segment import paragraphs, sentences, unglue, words
+from parallax.segment import paragraphs, sentences, unglue
+from parallax.words import words
 
 
 @pytest.mark.parametrize(

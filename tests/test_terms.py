@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from parallax.attribution import attribute_paragraphs
+
 from parallax.errors import SpecError
 from parallax.extract import Article
 from parallax.terms import (HIT_COLUMNS, RATE_COLUMNS, TERM_COLUMNS, distinctive_terms, lexicon_hits, lexicon_rates,
@@ -189,20 +191,23 @@ P1 = "Kyiv denied it and called the claim a fabrication. It was very, VERY bruta
 def test_lexicon_hits_with_exact_positions() -> None:
     hits = lexicon_hits([article("a", P0, P1), article("gone", P1, status="failed")], load_lexicons())
     assert list(hits.columns) == HIT_COLUMNS
-    got = [tuple(r) for r in hits[["lexicon", "category", "term", "match", "paragraph", "sentence", "start", "end"]]
-           .itertuples(index=False)]
+    rows = hits[["lexicon", "category", "term", "match", "paragraph", "sentence", "start", "end"]]
+    got = [tuple(r) for r in rows[rows.lexicon != "attribution"].itertuples(index=False)]
     assert got == [
         ("loaded", "label", "regime", "regime", 0, 0, 4, 10),
         ("intensifiers", "intensifiers", "massive", "massive", 0, 0, 22, 29),
-        # "Officials called for calm": attribution.py reads no cue there, so no hit
-        ("attribution", "denial", "denied", "denied", 1, 2, 5, 11),
-        ("attribution", "accusation", "called", "called", 1, 2, 19, 25),
         ("loaded", "discredit", "fabrication", "fabrication", 1, 2, 38, 49),
         ("intensifiers", "intensifiers", "very", "very", 1, 3, 58, 62),
         ("intensifiers", "intensifiers", "very", "VERY", 1, 3, 64, 68),
         ("intensifiers", "intensifiers", "brutal", "brutal", 1, 3, 69, 75),
-        ("attribution", "neutral", "said", "said", 1, 3, 87, 91),
     ]
+    # attribution words count where the article's attribution reads a cue ending in them: "said",
+    # never "called" in "Officials called for calm"
+    cue_ends = {(s.paragraph, a.cue_span[1]) for s in attribute_paragraphs([P0, P1]) for a in s.attributions}
+    said = rows[rows.lexicon == "attribution"]
+    assert ("attribution", "neutral", "said", "said", 1, 3, 87, 91) in [tuple(r) for r in said.itertuples(index=False)]
+    assert all((r.paragraph, r.end) in cue_ends for r in said.itertuples())
+    assert not ((said.match == "called") & (said.paragraph == 0)).any()
     assert set(hits.outlet) == {"a"}
     paras = [P0, P1]
     assert all(paras[r.paragraph][r.start:r.end] == r.match for r in hits.itertuples())

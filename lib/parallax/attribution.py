@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from . import labeller, parse
+from .words import ratio
 
 Span = tuple[int, int]
 ACCORDING = {"according to", "según", "selon", "laut"}  # cues that stand before the source
@@ -1162,9 +1163,7 @@ def _canonical(a: Attribution, ctx: _Context) -> Attribution:
 
 
 def _similar(a: str, b: str, threshold: float = 0.8) -> bool:
-    import difflib
-
     a, b = a.lower().strip("."), b.lower().strip(".")
     if a == b or (len(a) <= 2 and b.startswith(a[:1])) or (len(b) <= 2 and a.startswith(b[:1])):
         return True          # "Dick" / "D." / "Richard" are not told apart here; an initial matches
-    return difflib.SequenceMatcher(None, a, b).ratio() >= threshold
+    return ratio(a, b) >= threshold

@@ -21,7 +21,8 @@ from .coverage import coverage_matrix
 from .figures import _empty, _figure
 from .extract import Article
 from .readability import MEASURE_BY_NAME
-from .segment import sentences, words
+from .segment import sentences
+from .words import words
 
 # Okabe & Ito (2008), yellow last; then Paul Tol's muted scheme for more than 7 outlets.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
@@ -106,7 +107,7 @@ def sentence_lengths(articles: list[Article], outlets: dict[str, str], colors: d
     if not by_name:
         return _empty(title, "No outlet has text")
     names = list(by_name)
-    lengths = [[len(words(s.text)) for s in sentences(by_name[n].paragraphs, by_name[n].language)] for n in names]
+    lengths = [[len(words(s.text, by_name[n].language)) for s in sentences(by_name[n].paragraphs, by_name[n].language)] for n in names]
     fig, ax = _figure(len(names), title, "Each dot is a sentence; the box holds the middle half, the line is the median")
     box = ax.boxplot(lengths, vert=False, positions=range(len(names)), widths=0.55, patch_artist=True,
                      showfliers=False, medianprops={"color": "black"})

@@ -21,7 +21,8 @@ from dateutil import parser as dateparser
 
 from . import clean
 from .errors import ExtractionError
-from .segment import lang_root, paragraphs, sentences, words
+from .segment import lang_root, paragraphs, sentences
+from .words import words
 from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class Article:
     @property
     def words(self) -> int:
         """Number of words in the body."""
-        return len(words(self.text))
+        return len(words(self.text, self.language or "en"))
 
     @property
     def ok(self) -> bool:
@@ -325,7 +326,8 @@ def extract_snapshot(
 
 
 def _count_words(text: str) -> int:
-    return len(words(text))
+    """A rough size of a candidate text, to choose between extractors (white-space separated pieces)."""
+    return len(text.split())
 
 
 def _finish(article: Article, text: str, html: str, facts: dict[str, str]) -> None:

@@ -22,7 +22,8 @@ from pyphen import LANGUAGES as PYPHEN_LANGUAGES
 from textstat.backend import metrics
 from textstat.backend.counts import _count_syllables
 
-from .segment import lang_root, paragraphs, sentences, words
+from .segment import lang_root, paragraphs, sentences
+from .words import words
 
 LONG_WORD_LETTERS = 7  # a long word has at least this many letters (as in LIX)
 
@@ -127,8 +128,8 @@ def for_textstat(text: str, lang: str) -> str:
 def text_stats(text: str, lang: str) -> dict[str, float]:
     """Counts that do not depend on a formula: words, sentences, sentence length, long words."""
     sents = sentences(paragraphs(text), lang)
-    lengths = [n for n in (len(words(s.text)) for s in sents) if n]
-    tokens = words(text)
+    lengths = [n for n in (len(words(s.text, lang)) for s in sents) if n]
+    tokens = words(text, lang)
     long_words = sum(1 for w in tokens if len(re.sub(r"[-'’]", "", w)) >= LONG_WORD_LETTERS)
     return {
         "words": float(len(tokens)),

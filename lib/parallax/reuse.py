@@ -15,15 +15,13 @@ diffengine for the changes:
 - :func:`similarity` scores every pair of outlets and decides ``copied`` (see
   :func:`is_copy`): words inside quotation marks do not count, because independent outlets
   quote the same official verbatim all the time;
-- :func:`copy_changes` aligns the sentences of the source and the copy with difflib, then the
+- :func:`copy_changes` aligns the sentences of the source and the copy with :func:`parallax.words.opcodes`, then the
   words of each matched sentence pair.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -34,7 +32,8 @@ import pandas as pd
 
 from .align import STOPWORDS
 from .extract import Article
-from .segment import WORD, Sentence, sentences
+from .segment import Sentence, sentences
+from .words import fold as word_fold, opcodes, tokens as word_tokens
 
 SHINGLE = 5                  # words per shingle (similarity columns and passage seeds)
 MIN_WORDS = 8                # a shared passage has at least this many words
@@ -83,7 +82,6 @@ class Passage:
 
 # ---------------------------------------------------------------- words and their folding
 
-_QUOTE_CHARS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
 
 # British -> American (and a few style variants) that no suffix rule catches
 _SPELLING = {
@@ -113,21 +111,12 @@ _SUFFIX_RULES = [
 
 
 @lru_cache(maxsize=200_000)
-def word_key(word: str) -> str:
-    """A word as the diff compares it: lower case, curly quotes and dashes straightened, the
-    dots of an initialism dropped ("U.S." -> "us")."""
-    key = word.lower().translate(_QUOTE_CHARS)
-    return key.replace(".", "") if "." in key else key
-
-
-@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
-    """A word as reuse detection compares it: :func:`word_key`, then accents, inner hyphens and
-    apostrophes dropped, transliteration endings and British spellings mapped to one form
-    ("north-west" = "northwest", "Zelenskiy" = "Zelensky", "authorised" = "authorized")."""
-    key = word_key(word)
-    if not key.isascii():
-        key = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+    """A word as reuse detection compares it: :func:`parallax.words.fold` without accents, then inner
+    hyphens, apostrophes and the dots of an initialism dropped, transliteration endings and British
+    spellings mapped to one form ("north-west" = "northwest", "Zelenskiy" = "Zelensky", "authorised" =
+    "authorized", "U.S." = "US")."""
+    key = word_fold(word, accents=False).replace(".", "")
     key = key.replace("-", "").replace("'", "") if ("-" in key or "'" in key) else key
     if len(key) >= 6 and key.endswith(("iy", "yy", "ii")):
         key = key[:-2] + "y"
@@ -211,12 +200,14 @@ def _doc(article: Article) -> _Doc:
     for p, para in enumerate(article.paragraphs):
         spans = quote_spans(para)
         s = 0
-        for m in WORD.finditer(para):
-            while s < len(spans) and spans[s][1] <= m.start():
+        for w in word_tokens(para, article.language or "en"):
+            if not w.is_word:
+                continue
+            while s < len(spans) and spans[s][1] <= w.start:
                 s += 1
-            keys.append(fold(m.group()))
-            where.append((p, m.start(), m.end(), offset))
-            quoted.append(s < len(spans) and spans[s][0] <= m.start())
+            keys.append(fold(w.text))
+            where.append((p, w.start, w.end, offset))
+            quoted.append(s < len(spans) and spans[s][0] <= w.start)
         offset += len(para) + 2
     return _Doc(article, keys, where, quoted)
 
@@ -454,16 +445,20 @@ def _pair_sentences(ka: Sequence[Sequence[str]], kb: Sequence[Sequence[str]]) ->
     return out[::-1]
 
 
+def _words(text: str):
+    return [w for w in word_tokens(text) if w.is_word]
+
+
 def _word_changes(text_a: str, text_b: str) -> list[tuple[str, str, str, bool]]:
     """(change, before, after, spelling only) for the word-level differences of two versions of a sentence."""
-    wa, wb = list(WORD.finditer(text_a)), list(WORD.finditer(text_b))
-    ka, kb = [word_key(w.group()) for w in wa], [word_key(w.group()) for w in wb]
+    wa, wb = _words(text_a), _words(text_b)
+    ka, kb = [w.key for w in wa], [w.key for w in wb]
     out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(ka, kb):
         if tag == "equal":
             continue
-        before = text_a[wa[i1].start():wa[i2 - 1].end()] if i2 > i1 else ""
-        after = text_b[wb[j1].start():wb[j2 - 1].end()] if j2 > j1 else ""
+        before = text_a[wa[i1].start:wa[i2 - 1].end] if i2 > i1 else ""
+        after = text_b[wb[j1].start:wb[j2 - 1].end] if j2 > j1 else ""
         spelling = tag == "replace" and [fold(k) for k in ka[i1:i2]] == [fold(k) for k in kb[j1:j2]]
         change = {"replace": "replaced", "insert": "inserted", "delete": "deleted"}[tag]
         out.append((change, before, after, spelling))
@@ -473,7 +468,7 @@ def _word_changes(text_a: str, text_b: str) -> list[tuple[str, str, str, bool]]:
 def copy_changes(a: Article, b: Article) -> pd.DataFrame:
     """What ``b`` (the copy) changed in ``a`` (the source): one row per change.
 
-    The sentences are aligned with difflib; inside a run that differs, sentences are paired
+    The sentences are aligned with :func:`parallax.words.opcodes`; inside a run that differs, sentences are paired
     when they share at least half their words (an edited sentence), and the rest are whole
     sentences ``deleted`` from a or ``inserted`` in b. The words of each edited pair are then
     diffed: ``replaced``, ``inserted`` or ``deleted`` runs of words with the verbatim
@@ -494,7 +489,7 @@ def copy_changes(a: Article, b: Article) -> pd.DataFrame:
         })
 
     if a.title and b.title and a.title != b.title:
-        ka, kb = [word_key(w) for w in WORD.findall(a.title)], [word_key(w) for w in WORD.findall(b.title)]
+        ka, kb = [w.key for w in _words(a.title)], [w.key for w in _words(b.title)]
         if _dice(ka, kb) >= SENTENCE_MATCH:
             for change, before, after, spelling in _word_changes(a.title, b.title):
                 add(change, before, after, spelling, "headline", None, None)
@@ -502,9 +497,9 @@ def copy_changes(a: Article, b: Article) -> pd.DataFrame:
             add("replaced", a.title, b.title, False, "headline", None, None)
     sa = sentences(a.paragraphs, a.language or "en")
     sb = sentences(b.paragraphs, b.language or "en")
-    ka = [tuple(word_key(w.group()) for w in WORD.finditer(s.text)) for s in sa]
-    kb = [tuple(word_key(w.group()) for w in WORD.finditer(s.text)) for s in sb]
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+    ka = [tuple(w.key for w in _words(s.text)) for s in sa]
+    kb = [tuple(w.key for w in _words(s.text)) for s in sb]
+    for tag, i1, i2, j1, j2 in opcodes(ka, kb):
         if tag == "equal":
             continue
         for i, j in _pair_sentences(ka[i1:i2], kb[j1:j2]):

@@ -8,7 +8,6 @@ A page whose bytes changed but whose headline and text did not gets one ``markup
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .extract import Article
+from .words import opcodes
 
 REVISION_COLUMNS = ["outlet", "previous_run", "previous_fetched_at", "current_fetched_at", "change",
                     "paragraph_before", "paragraph_after", "before", "after"]
@@ -36,8 +36,7 @@ def _previous(run_dir: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
 def paragraph_changes(before: Sequence[str], after: Sequence[str]) -> list[tuple[str, int | None, int | None, str, str]]:
     """(change, paragraph before, paragraph after, text before, text after) turning ``before`` into ``after``."""
     out: list[tuple[str, int | None, int | None, str, str]] = []
-    matcher = difflib.SequenceMatcher(None, list(before), list(after), autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in opcodes(list(before), list(after)):
         if op == "equal":
             continue
         if op == "replace":

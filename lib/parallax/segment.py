@@ -20,19 +20,6 @@ from pysbd.languages import LANGUAGE_CODES
 _GLUED = re.compile(r"(?<=[a-z\u00e0-\u024f\u0430-\u044f]{2}[.!?])([\"”’»]?)(?=[A-Z\u00c0-\u024f\u0410-\u042f][a-z\u00e0-\u024f\u0430-\u044f])")
 
 
-# Scripts written without spaces between words: each character counts as a word
-# (Chinese averages about 1.5 characters a word, so counts there run high; comparisons hold).
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f"
-WORD = re.compile(rf"[{_UNSPACED}]|(?:[^\W\d_]\.){{2,}}|(?:(?![{_UNSPACED}])\w)+(?:[-'’](?:(?![{_UNSPACED}])\w)+)*")
-
-
-def words(text: str) -> list[str]:
-    """The words of a text: runs of letters or digits, with inner hyphens and apostrophes;
-    an initialism with dots ("U.S.") is one word; in Chinese, Japanese, Thai, Lao and Burmese,
-    which put no spaces between words, each character counts as one."""
-    return WORD.findall(text)
-
-
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of an article."""

@@ -28,7 +28,8 @@ import pandas as pd
 from . import attribution
 from .errors import SpecError
 from .extract import Article
-from .segment import WORD, lang_root, split_sentences
+from .segment import lang_root, split_sentences
+from .words import fold, tokens as word_tokens
 
 TERM_COLUMNS = ["outlet", "term", "n", "count", "count_others", "rate_per_1000", "log_odds", "z"]
 HIT_COLUMNS = ["outlet", "lexicon", "category", "term", "match", "paragraph", "sentence", "start", "end", "text"]
@@ -41,7 +42,6 @@ DEFAULT_ALPHA0 = 1000.0
 #: Lexicons whose files hold regular expressions (one per line) rather than words and phrases.
 REGEX_LEXICONS = frozenset({"hedging"})
 
-_FOLD = str.maketrans({"’": "'", "‘": "'"})
 _GAP_BREAKS = re.compile(r"\S")  # any punctuation between two words ends an n-gram
 _POSSESSIVE = re.compile(r"(?<=\w)'s$")  # "russia's" counts as "russia"
 
@@ -58,37 +58,39 @@ def stopwords(lang: str) -> frozenset[str]:
         path = resources.files("newspaper").joinpath("resources", "text", f"stopwords-{root}.txt")
     if not re.fullmatch(r"[a-z]{2,3}", root) or not path.is_file():
         return frozenset()
-    return frozenset(line.strip().translate(_FOLD).lower() for line in _lines(path.read_text(encoding="utf-8")))
+    return frozenset(fold(line.strip()) for line in _lines(path.read_text(encoding="utf-8")))
 
 
-def _runs(paragraph: str) -> list[list[str]]:
+def _runs(paragraph: str, lang: str = "en") -> list[list[str]]:
     """The paragraph's words (lowercase, apostrophes folded, possessive "'s" dropped) in runs that
     no punctuation interrupts.
 
-    Words are those of :func:`parallax.segment.words`; an n-gram never spans a comma, a full
+    Words are those of :func:`parallax.words.tokens`; an n-gram never spans a comma, a full
     stop, a quotation mark or a dash between words.
     """
     runs: list[list[str]] = []
     current: list[str] = []
     last_end = 0
-    for m in WORD.finditer(paragraph):
-        if current and _GAP_BREAKS.search(paragraph, last_end, m.start()):
+    for w in word_tokens(paragraph, lang):
+        if not w.is_word:
+            continue
+        if current and _GAP_BREAKS.search(paragraph, last_end, w.start):
             runs.append(current)
             current = []
-        current.append(_POSSESSIVE.sub("", m.group().lower().translate(_FOLD)))
-        last_end = m.end()
+        current.append(_POSSESSIVE.sub("", w.key))
+        last_end = w.end
     if current:
         runs.append(current)
     return runs
 
 
 def _count_terms(paragraphs: Iterable[str], ngrams: Sequence[int],
-                 stop: frozenset[str]) -> tuple[dict[int, Counter[str]], int]:
+                 stop: frozenset[str], lang: str = "en") -> tuple[dict[int, Counter[str]], int]:
     """Term counts by n-gram order, and the number of words, of one article."""
     counts: dict[int, Counter[str]] = {n: Counter() for n in ngrams}
     n_words = 0
     for para in paragraphs:
-        for run in _runs(para):
+        for run in _runs(para, lang):
             n_words += len(run)
             for n in ngrams:
                 counts[n].update(" ".join(run[k:k + n]) for k in range(len(run) - n + 1)
@@ -191,7 +193,7 @@ def distinctive_terms(articles: Sequence[Article], ngrams: tuple[int, ...] = (1,
     for article in articles:
         if not article.ok:
             continue
-        found, n = _count_terms(article.paragraphs, orders, stopwords(article.language or "en"))
+        found, n = _count_terms(article.paragraphs, orders, stopwords(article.language or "en"), article.language or "en")
         mine = counts.setdefault(article.outlet, {k: Counter() for k in orders})
         for k in orders:
             mine[k].update(found[k])
@@ -245,10 +247,10 @@ def _lines(text: str) -> list[str]:
 
 
 def _entry(term: str, category: str) -> Entry | None:
-    """A word-list entry: its words as :func:`parallax.segment.words` splits them, lowercase;
+    """A word-list entry: its words as :func:`parallax.words.tokens` splits them, folded;
     None when the term has no word."""
     prefix = term.endswith("*")
-    found = WORD.findall((term[:-1] if prefix else term).lower().translate(_FOLD))
+    found = [w.key for w in word_tokens(term[:-1] if prefix else term) if w.is_word]
     return Entry(term, category, tuple(found), prefix) if found else None
 
 
@@ -362,13 +364,15 @@ def _index(lexicon: Lexicon) -> _WordIndex | list[Entry]:
     return _WordIndex(first, prefixes)
 
 
-def _tokens(text: str) -> list[_Token]:
-    """The words of a text (as :func:`parallax.segment.words` finds them) with their keys and offsets."""
+def _tokens(text: str, lang: str = "en") -> list[_Token]:
+    """The words of a text (:func:`parallax.words.tokens`) with their keys and offsets."""
     out = []
-    for m in WORD.finditer(text):
-        key = m.group().lower().translate(_FOLD)
+    for w in word_tokens(text, lang):
+        if not w.is_word:
+            continue
+        key = w.key
         bare = _POSSESSIVE.sub("", key)
-        out.append((key, bare, m.start(), m.end(), m.end() - (len(key) - len(bare))))
+        out.append((key, bare, w.start, w.end, w.end - (len(key) - len(bare))))
     return out
 
 
@@ -422,9 +426,16 @@ def _find(matcher: _WordIndex | list[Entry], text: str, toks: list[_Token]) -> l
     return kept
 
 
-def _cue_spans(sentence: str, base: int, position: int) -> set[tuple[int, int]]:
-    """The spans attribution.py reads as cues in a sentence (offsets in the paragraph)."""
-    return {a.cue_span for a in attribution.sentence_attributions(sentence, base, position)}
+def _cue_spans(article: Article) -> dict[int, list[tuple[int, int]]]:
+    """Sentence position -> the cue spans the article's attribution reads (offsets in the paragraph),
+    from the parsed document attribution already made (nothing is attributed twice)."""
+    return {s.position: [a.cue_span for a in s.attributions]
+            for s in attribution.attribute_paragraphs(article.paragraphs, article.language or "en")}
+
+
+def _in_a_cue(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The word ends a cue ("said" in "has repeatedly said"; not "called" in "called for")."""
+    return any(a <= start and end == b for a, b in spans)
 
 
 def lexicon_hits(articles: Sequence[Article], lexicons: Mapping[str, Lexicon]) -> pd.DataFrame:
@@ -444,17 +455,18 @@ def lexicon_hits(articles: Sequence[Article], lexicons: Mapping[str, Lexicon]) -
         if not article.ok:
             continue
         lang = article.language or "en"
+        cue_spans = _cue_spans(article) if any(lex.cues for lex in lexicons.values()) else {}
         position = 0
         for p, para in enumerate(article.paragraphs):
             for start, end in split_sentences(para, lang):
                 sentence = para[start:end]
                 found: list[tuple[int, int, str, Entry]] = []
-                toks = _tokens(sentence)
+                toks = _tokens(sentence, lang)
                 for name, lex in lexicons.items():
                     mine = _find(matchers[name], sentence, toks)
                     if mine and lex.cues:
-                        spans = _cue_spans(sentence, start, position)
-                        mine = [f for f in mine if (start + f[0], start + f[1]) in spans]
+                        spans = cue_spans.get(position, [])
+                        mine = [f for f in mine if _in_a_cue(start + f[0], start + f[1], spans)]
                     found.extend((s, e, name, entry) for s, e, entry in mine)
                 found.sort(key=lambda f: f[0])  # reading order; ties keep the lexicons' order
                 rows.extend({

@@ -11,41 +11,22 @@ shown as a change of that phrase ("attack" -> "alleged attack"). Article text is
 
 from __future__ import annotations
 
-import difflib
 import html
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
 from .extract import Article
+from .words import Word, keys, opcodes, ratio, tokens as word_tokens
 
 DIFF_COLUMNS = ["claim_id", "label", "reference", "outlet", "change", "before", "after", "similarity",
                 "reference_sentence", "sentence"]
-_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 MAX_MODIFIER_WORDS = 2  # an inserted "alleged" or "so-called" reads as a change of the word next to it
 
-
-@dataclass(frozen=True)
-class Token:
-    """A word or punctuation mark, with its offsets in the text."""
-
-    text: str
-    start: int
-    end: int
-
-    @property
-    def key(self) -> str:
-        """What the comparison looks at: lowercase, curly quotes and dashes folded."""
-        return self.text.lower().translate(_FOLD)
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalnum()
+#: A word or punctuation mark with its offsets (one tokenizer for every stage: :mod:`parallax.words`).
+Token = Word
 
 
 @dataclass(frozen=True)
@@ -58,18 +39,8 @@ class Change:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words and punctuation marks with offsets."""
-    return list(_tokens(text))
-
-
-@lru_cache(maxsize=20_000)
-def _tokens(text: str) -> tuple[Token, ...]:
-    return tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
-
-
-@lru_cache(maxsize=20_000)
-def _word_keys(text: str) -> tuple[str, ...]:
-    return tuple(t.key for t in _tokens(text) if t.is_word)
+    """Words and punctuation marks with offsets (:func:`parallax.words.tokens`)."""
+    return list(word_tokens(text))
 
 
 def _words_only(tokens: Sequence[Token], a: int, b: int) -> bool:
@@ -84,9 +55,8 @@ def word_changes(reference: str, version: str) -> list[Change]:
     of that word ("attack" -> "alleged attack").
     """
     ref, new = tokenize(reference), tokenize(version)
-    matcher = difflib.SequenceMatcher(None, [t.key for t in ref], [t.key for t in new], autojunk=False)
     out: list[Change] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in opcodes([t.key for t in ref], [t.key for t in new]):
         if op == "equal":
             continue
         if not (_words_only(ref, i1, i2) or _words_only(new, j1, j2)):
@@ -127,15 +97,15 @@ def _text(source: str, tokens: Sequence[Token], a: int, b: int) -> str:
 
 def similarity(a: str, b: str) -> float:
     """Share of words two texts have in the same order (difflib's ratio on word keys), in [0, 1]."""
-    ka, kb = _word_keys(a), _word_keys(b)
+    ka, kb = keys(a), keys(b)
     if not ka and not kb:
         return 1.0
-    return difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+    return ratio(ka, kb)
 
 
 def _overlap(a: str, b: str) -> float:
     """Dice coefficient of two texts' word multisets (a fast stand-in for ``similarity``)."""
-    ca, cb = Counter(_word_keys(a)), Counter(_word_keys(b))
+    ca, cb = Counter(keys(a)), Counter(keys(b))
     total = sum(ca.values()) + sum(cb.values())
     return 2 * sum((ca & cb).values()) / total if total else 1.0
 
