@@ -42,7 +42,9 @@ def test_outlet_asserting_the_accusation_and_omitting_the_denial(example) -> Non
     assert not drones.empty and (drones.status == "asserted").all()
     drone_group = claims[claims.claim_id.isin(drones.claim_id) & (claims.outlet != "rodina-today")]
     assert (drone_group[drone_group.status != "omitted"].status == "attributed").all()  # others credit Moscow
-    denial = claims[claims.sentence.str.contains("fabrication") & (claims.outlet != "rodina-today")].claim_id.unique()
+    # sentences that carry the denial (the wire's lede carries the 91 drones and the denial: it groups with the drones)
+    denial = claims[claims.sentence.str.contains("fabrication") & ~claims.sentence.str.contains("91 long-range")
+                    & (claims.outlet != "rodina-today")].claim_id.unique()
     assert len(denial)
     rodina_on_denial = claims[claims.claim_id.isin(denial) & (claims.outlet == "rodina-today")]
     assert (rodina_on_denial.status == "omitted").all()

@@ -14,7 +14,6 @@ paraphrase benchmark (``bench/paraphrase.py``).
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,8 +22,9 @@ from typing import Protocol, Sequence
 import numpy as np
 from nltk.stem import PorterStemmer, SnowballStemmer
 
-from .attribution import sentence_attributions
+from .attribution import claim_core
 from .segment import lang_root
+from .words import fold, keys
 
 DIM = 1 << 14  # hashed feature space (words and character 4-grams each)
 STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being
@@ -36,7 +36,6 @@ SNOWBALL = {"es": "spanish", "fr": "french", "de": "german", "it": "italian", "p
             "ru": "russian", "sv": "swedish", "da": "danish", "no": "norwegian", "fi": "finnish", "hu": "hungarian",
             "ro": "romanian"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*")
 
 
 @lru_cache(maxsize=16)
@@ -47,20 +46,12 @@ def _stemmer(lang: str):  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=200_000)
 def stem_word(word: str, lang: str) -> str:
-    """A word's stem, with transliteration variants folded (Zelenskiy, Zelenskyy -> zelensky)."""
-    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
+    """A word's stem (:func:`parallax.words.fold` without accents, then Snowball), with
+    transliteration variants folded (Zelenskiy, Zelenskyy -> zelensky)."""
+    word = fold(word, accents=False)
     if len(word) >= 6 and word.endswith(("iy", "yy", "ii")):
         word = word[:-2] + "y"  # Zelenskiy, Zelenskyy -> zelensky
     return _stemmer(lang).stem(word)
-
-
-def claim_core(sentence: str) -> str:
-    """The claim without its attribution wrapper: "Lavrov said that X" -> "X" (when X is most of it)."""
-    for att in sentence_attributions(sentence):
-        if att.content_span and (att.content_span[1] - att.content_span[0]) >= 0.4 * len(sentence):
-            core = att.content
-            return re.sub(r"^(that|whether)\s+", "", core, flags=re.I)
-    return sentence
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -69,12 +60,15 @@ def numbers(text: str) -> frozenset[str]:
 
 
 def tokens(text: str, lang: str = "en") -> list[str]:
-    """Stemmed content words and numbers."""
+    """Stemmed content words and numbers (the words of :func:`parallax.words.tokens`; the parts of a
+    hyphenated word apart, a possessive "'s" dropped)."""
     out = []
-    for w in _WORDS.findall(text.lower().replace("’", "'")):
-        if w in STOPWORDS:
-            continue
-        out.append(w.replace(",", "") if w[0].isdigit() else stem_word(w, lang))
+    for key in keys(text, lang):
+        for part in key.removesuffix("'s").split("-"):
+            if part[:1].isdigit():
+                out.append(part.replace(",", ""))
+            elif part and part not in STOPWORDS and not part.startswith("'"):
+                out.append(stem_word(part, lang))
     return out
 
 

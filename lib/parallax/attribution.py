@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Sequence
 
 from . import labeller, parse
 from .words import ratio
@@ -1013,7 +1014,32 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
         results.append(SentenceAttribution(position, sent.paragraph, sent.text.strip(), status, tuple(atts), hedges))
     units = [(s.paragraph, s.text, s.start) for s in document.sentences]
     results = _colon_contents(results, units, keep_sentence=True)
-    return _quoted_follow_ups(_share_quote_sources(results, runs, keep_sentence=True), keep_sentence=True)
+    results = _quoted_follow_ups(_share_quote_sources(results, runs, keep_sentence=True), keep_sentence=True)
+    if len(_CORES) > 50_000:
+        _CORES.clear()
+    for r in results:
+        _CORES[r.text] = _core(r.text, r.attributions)
+    return results
+
+
+_CORES: dict[str, str] = {}   # sentence -> its claim without the attribution wrapper, as its article read it
+
+
+def _core(sentence: str, atts: Sequence[Attribution]) -> str:
+    for att in atts:
+        if att.main and att.content and len(att.content) >= 0.4 * len(sentence):
+            return re.sub(r"^(that|whether)\s+", "", att.content, flags=re.I)
+    return sentence
+
+
+def claim_core(sentence: str, lang: str = "en") -> str:
+    """The claim without its attribution wrapper: "Lavrov said that X" -> "X" (when X is most of it),
+    as the sentence's article attributed it; a sentence met alone is attributed alone."""
+    core = _CORES.get(sentence)
+    if core is None:
+        items = attribute_text(sentence, lang)
+        core = _core(sentence, [a for a in items if a.main])
+    return core
 
 
 _PEOPLE: dict[int, tuple[object, list[tuple[int, int, str]]]] = {}
