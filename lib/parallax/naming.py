@@ -53,6 +53,7 @@ import pandas as pd
 from .align import stem_word
 from .extract import Article
 from .segment import lang_root, sentences
+from .words import fold as word_fold, tokens as word_tokens
 
 MENTION_COLUMNS = ["outlet", "actor", "mention", "form", "name", "paragraph", "sentence", "start", "end", "text"]
 NAMING_COLUMNS = ["actor", "outlet", "form", "count", "share", "first_sentence"]
@@ -120,8 +121,6 @@ _ADJ_ENDING = re.compile(r"(?:ian|ean|ese|ish|ic|ical|ern)$")
 _OPENING = frozenset("“\"‘«([")
 _DATELINE = re.compile(r"^[A-Z][A-Z.'’\-]{2,}(?:\s+[A-Z][A-Z.'’\-]+)*(?:,\s*[^–—(\n]{0,40}?)?\s*"
                        r"(?:\([^)]{0,80}\))?\s*[–—-]+\s+")
-_TOKEN = re.compile(r"(?P<init>(?:[^\W\d_]\.){2,})|(?P<word>[^\W\d_]\w*(?:[-'’]\w+)*['’]?)"
-                    r"|(?P<num>\d[\d.,]*)|(?P<p>\S)")
 
 
 # ---------------------------------------------------------------- aliases
@@ -181,11 +180,9 @@ def default_aliases() -> Aliases:
 
 @lru_cache(maxsize=100_000)
 def _fold(word: str) -> str:
-    """One word folded for matching: case, dots, apostrophes, accents, transliteration endings."""
-    word = word.replace("’", "'")
-    if word.lower().endswith("'s"):
-        word = word[:-2]
-    word = word.replace(".", "").replace("'", "").lower()
+    """One word folded for matching (:func:`parallax.words.fold` without accents), then dots,
+    apostrophes and transliteration endings."""
+    word = word_fold(word, accents=False).removesuffix("'s").replace(".", "").replace("'", "")
     if len(word) >= 5 and word.endswith("ei"):
         word = word[:-1] + "y"  # Sergei / Sergey, Alexei / Alexey
     return stem_word(word, "en") if word else word
@@ -252,28 +249,27 @@ def _abbreviations() -> frozenset[str]:
 
 
 def _tokens(paragraph: str, start: int, end: int, skip_to: int) -> list[_Tok]:
-    """The tokens of ``paragraph[start:end]`` (offsets in the paragraph), from ``skip_to`` on."""
+    """The tokens of ``paragraph[start:end]`` (offsets in the paragraph), from ``skip_to`` on: the
+    words of :func:`parallax.words.tokens`, a possessive 's (or the ' of "officials'") set apart."""
     abbrev = _abbreviations()
     out: list[_Tok] = []
     pos = max(start, skip_to)
-    while (m := _TOKEN.search(paragraph, pos, end)) is not None:
-        text, s, e = m.group(0), m.start(), m.end()
-        pos = e
-        if m.lastgroup == "word":
-            if e < end and paragraph[e] == "." and (text.lower() in abbrev or (len(text) == 1 and text.isupper())):
-                e += 1  # "Mr.", "St.", "J."
-                text += "."
-                pos = e
+    for w in word_tokens(paragraph[pos:end]):
+        text, s_ = w.text, pos + w.start
+        if text[:1].isalpha():
+            if text.endswith(".") and text[:-1].lower() not in abbrev and not (len(text) == 2 and text[0].isupper()) \
+                    and text.count(".") == 1:
+                text = text[:-1]          # a full stop the tokenizer left on a word, not "Mr." or "J."
             possessive = False
             if text[-2:] in ("'s", "’s") and len(text) > 2:
                 text, possessive = text[:-2], True
             elif text[-1:] in ("'", "’"):
                 text, possessive = text[:-1], text[-2:-1] == "s"
-            out.append(_Tok(text, s, s + len(text), "word", possessive))
-        elif m.lastgroup == "init":
-            out.append(_Tok(text, s, e, "word"))
+            out.append(_Tok(text, s_, s_ + len(text), "word", possessive))
+        elif text[:1].isdigit():
+            out.append(_Tok(text, s_, s_ + len(text), "num"))
         else:
-            out.append(_Tok(text, s, e, m.lastgroup or "p"))
+            out.extend(_Tok(ch, s_ + k, s_ + k + 1, "p") for k, ch in enumerate(text))
     first = True
     for tok in out:
         if tok.kind == "word":
