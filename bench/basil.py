@@ -8,7 +8,7 @@ user would: saves the three articles as ``.txt`` pages (title, a blank line, one
 BASIL paragraph) in a temporary folder with a story spec, reads them with Parallax's extraction,
 runs the claims stage and scores ``claims.csv`` with ``../shared/bench/claims-scorer/evaluate.py``.
 
-The golds are split in two: ``tune`` (d1344998, 6e502405, 8dc7ccfe: may be looked at while
+The golds are split in two: ``tune`` (d1344998, 6e502405, 8dc7ccfe, 3ae35b16, eb17fa36, 74708dbf: may be looked at while
 developing) and ``report`` (22b6e900, 0ffb34cd, 29ffd053: never used for tuning; the figures quoted
 in the README). BASIL's articles are read from ``../shared/bench/basil`` (skipped when absent) and
 never copied into the project.
@@ -37,7 +37,7 @@ SHARED = ROOT.parent / "shared" / "bench"
 BASIL = SHARED / "basil" / "articles"
 SCORER = SHARED / "claims-scorer" / "evaluate.py"
 GOLD_DIR = ROOT / "bench" / "gold" / "basil"
-SPLITS = {"tune": ("d1344998", "6e502405", "8dc7ccfe"), "report": ("22b6e900", "0ffb34cd", "29ffd053")}
+SPLITS = {"tune": ("d1344998", "6e502405", "8dc7ccfe", "3ae35b16", "eb17fa36", "74708dbf"), "report": ("22b6e900", "0ffb34cd", "29ffd053")}
 OUTLETS = {"fox": "Fox News", "nyt": "New York Times", "hpo": "HuffPost"}
 FIGURES = ("extraction_recall", "align_precision", "align_recall", "align_f1", "claims_linked", "status_accuracy",
            "hedge_recall", "source_accuracy", "omission_accuracy")

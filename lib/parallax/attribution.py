@@ -20,12 +20,11 @@ from importlib import resources
 from typing import Sequence
 
 from . import labeller, parse
-from .words import ratio
+from .words import ratio, tokens as word_tokens
 
 Span = tuple[int, int]
 ACCORDING = {"according to", "según", "selon", "laut"}  # cues that stand before the source
 
-_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*\.?|[“”\"‘’'«»]|[^\w\s]")
 OPEN_QUOTES, CLOSE_QUOTES, BOTH_QUOTES = "“‘«", "”’»", "\"'"
 DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "this", "that", "these", "those", "our", "my",
                "your", "such", "any", "no", "every", "each", "some", "russia's", "ukraine's"}
@@ -154,15 +153,19 @@ class _Tok:
         return self.text[:1].isupper()
 
 
-def _tokens(text: str, base: int) -> list[_Tok]:
+def _tokens(text: str, base: int, lang: str = "en") -> list[_Tok]:
+    """The words and marks of a sentence (:func:`parallax.words.tokens`) as the rules read them: a
+    full stop the tokenizer left on a word stands apart, except after an initial or a title."""
     out = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
+    for w in word_tokens(text, lang):
+        tok = w.text
         if tok.endswith(".") and len(tok) > 1 and not re.fullmatch(r"(?:[A-Za-z]\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|Gen\.|Sen\.|Rep\.|Gov\.|St\.", tok):
-            out.append(_Tok(tok[:-1], base + m.start(), base + m.end() - 1))
-            out.append(_Tok(".", base + m.end() - 1, base + m.end()))
+            out.append(_Tok(tok[:-1], base + w.start, base + w.end - 1))
+            out.append(_Tok(".", base + w.end - 1, base + w.end))
+        elif not w.is_word and len(tok) > 1:     # "--", "...": one mark per character, as the rules expect
+            out.extend(_Tok(ch, base + w.start + k, base + w.start + k + 1) for k, ch in enumerate(tok))
         else:
-            out.append(_Tok(tok, base + m.start(), base + m.end()))
+            out.append(_Tok(tok, base + w.start, base + w.end))
     return out
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .segment import split_sentences, unglue
+from .words import keys
 
 MAX_FURNITURE_WORDS = 40   # longer paragraphs are never dropped as furniture
 MIN_RUN = 2                # consecutive repeated sentences that count as a repeated block
@@ -32,7 +33,8 @@ def patterns(name: str) -> tuple[re.Pattern[str], ...]:
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    """A sentence as repeats are compared: its folded words (:func:`parallax.words.keys`)."""
+    return " ".join(keys(text))
 
 
 def is_furniture(paragraph: str) -> bool:

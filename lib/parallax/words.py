@@ -78,33 +78,30 @@ def tokens(text: str, lang: str = "en") -> tuple[Word, ...]:
 def _tokens(text: str, lang: str) -> tuple[Word, ...]:
     from .parse import load_model
 
+    pieces = [(Word(t.text, t.idx, t.idx + len(t.text)), not t.whitespace_)
+              for t in load_model(lang)[0].tokenizer(text) if not t.is_space]
     out: list[Word] = []
-    glued = False      # the last piece touches this one (no space between them)
-    for t in load_model(lang)[0].tokenizer(text):
-        if t.is_space:
-            glued = False
-            continue
-        piece = Word(t.text, t.idx, t.idx + len(t.text))
-        if out and glued and _joins(out[-1], piece):
-            piece = Word(text[out[-1].start:piece.end], out[-1].start, piece.end)
-            out.pop()
-        out.append(piece)
-        glued = not t.whitespace_
+    i = 0
+    while i < len(pieces):
+        word, glued = pieces[i]
+        i += 1
+        while glued and i < len(pieces):
+            nxt, nxt_glued = pieces[i]
+            if word.text[-1:].isalnum() and nxt.text[:1].isalnum():
+                take = 1                                    # "can" + "not", "10" + "km"
+            elif (word.text[-1:].isalnum() and nxt.text[:1] in "'’" and len(nxt.text) > 1
+                  and nxt.text[1:2].isalpha()):
+                take = 1                                    # "Kyiv" + "’s", "do" + "n't" is one piece already
+            elif (word.text[-1:].isalnum() and nxt.text in _JOINERS and nxt_glued and i + 1 < len(pieces)
+                  and pieces[i + 1][0].text[:1].isalnum()):
+                take = 2                                    # "so" + "-" + "called"
+            else:
+                break
+            last, glued = pieces[i + take - 1]
+            word = Word(text[word.start:last.end], word.start, last.end)
+            i += take
+        out.append(word)
     return tuple(_characters(out)) if any(_unspaced(c) for c in text) else tuple(out)
-
-
-def _joins(left: Word, right: Word) -> bool:
-    """One written word cut in pieces: "so" + "-" (+ "called"), "Kyiv" + "’s", "did" + "n't",
-    "can" + "not", "10" + "km"."""
-    if left.text[-1:].isalnum() and right.text[:1].isalnum():
-        return True
-    if left.text[-1] in _JOINERS and left.text[:1].isalnum():
-        return right.text[:1].isalnum()              # "so-" + "called"
-    if right.text in _JOINERS:
-        return left.text[-1:].isalnum()              # "so" + "-"
-    if right.text[:1] in "'’" and len(right.text) > 1:
-        return left.text[-1:].isalnum()              # "Kyiv" + "’s"
-    return False
 
 
 def _characters(pieces: list[Word]):
