@@ -126,3 +126,32 @@ def test_quotation_signed_with_a_dash_credits_the_name_after_it(dash):
 def test_a_dash_before_a_name_outside_a_quotation_is_no_signature():
     results = attribute_paragraphs(["The vote was close ― Ohio and Florida decided it."])
     assert [r.status for r in results] == ["asserted"]
+
+
+def test_the_tag_after_a_quotation_is_found_when_the_quotation_quotes_someone_else():
+    paras = ["Mr. Trump spoke for nearly an hour.",
+             "“People said, ‘Trump is crazy,’” he said at one point. “And you know what it ended up being?”"]
+    got = attribute_paragraphs(paras)
+    assert [r.status for r in got[1:]] == ["attributed", "attributed"]
+    assert all(r.source == "Trump" for r in got[1:])
+
+
+def test_she_is_not_the_man_named_last():
+    paras = ["Ms. Maloney spoke after Mr. Denice's cousin, Matthew Denice.",
+             "“He should have never been here in the first place,” she said."]
+    assert attribute_paragraphs(paras)[-1].source == "Maloney"
+
+
+def test_the_outlets_according_to_holds_the_attribution_inside_it():
+    got = attribute_paragraphs(["Kelly warned the mayor in private that the plan would fail, according to The Ledger."])
+    assert got[0].status == "attributed" and got[0].source.endswith("Ledger")
+    quoted = attribute_paragraphs(["“Now, according to the network, he supports it,” Romney said."])
+    assert quoted[0].source == "Romney"
+
+
+@pytest.mark.parametrize("sentence", ["The move is almost certain to be challenged in court.",
+                                      "The governor is expected to sign the bill on Friday.",
+                                      "The measure is likely to pass."])
+def test_forecasts_in_the_outlets_voice_are_hedged(sentence):
+    got = attribute_paragraphs([sentence])[0]
+    assert got.status == "hedged" and got.source == ""

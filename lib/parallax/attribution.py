@@ -716,6 +716,7 @@ class _Context:
     titled: dict[str, str] = field(default_factory=dict)  # title word -> name ("minister" -> "Sergei Lavrov")
     names: dict[str, str] = field(default_factory=dict)   # surname -> full name, from the whole article
     persons: set[str] = field(default_factory=set)        # last words of the people the parse names
+    gender: dict[str, str] = field(default_factory=dict)  # surname -> "he" or "she", from the article's own words
 
 
 _NAME_RUN = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
@@ -732,6 +733,19 @@ def _names_mentioned(texts: list[str]) -> dict[str, str]:
     return out
 
 
+_GENDERED = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+([A-Z][\w’'-]+)")
+
+
+def _genders(document: "parse.Document") -> dict[str, str]:
+    """Surname -> "he" / "she" where the article itself says so with an honorific ("Ms. Maloney",
+    "Mr. Trump"); a surname with both is left out."""
+    seen: dict[str, set[str]] = {}
+    for m in _HONORIFIC.finditer(document.text):
+        seen.setdefault(m.group(2), set()).add("he" if m.group(1) == "Mr" else "she")
+    return {name: next(iter(g)) for name, g in seen.items() if len(g) == 1}
+
+
 def _people_named(ctx: _Context) -> list[str]:
     """The people met so far whose surname the parse recognises as a person's (all of them when the
     parse names nobody): "he" is not "Log Cabin Republicans"."""
@@ -745,6 +759,8 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
     if a.source_kind == "pronoun":
         person = PRONOUNS.get(low, "person" if low in _PERSON_PRONOUNS else "group") == "person"
         pool = _people_named(ctx) if person else (ctx.groups or ctx.people)
+        if low in _GENDERED:    # "she said" is not the man named last
+            pool = [p for p in pool if ctx.gender.get(p.split()[-1], _GENDERED[low]) == _GENDERED[low]] or pool
         return replace(a, resolved_source=pool[-1]) if pool else a
     words = low.split()
     if words and words[0] in ("the", "this") and len(words) <= 5:
@@ -962,6 +978,20 @@ businessman businesswoman billionaire mogul politician lawyer attorney prosecuto
 ambassador general commander coach actor actress singer star host anchor author""".split())
 #: Verbs of seeming: PolNeAR tags "appeared to" as a cue, but in an outlet's voice it is a hedge.
 HEDGE_VERBS = frozenset({"appear", "seem"})
+HEDGE_RAISERS = frozenset({"certain", "likely", "unlikely", "sure", "bound", "expect"})
+
+
+def _raising_hedge(head) -> bool:
+    """"The move is almost certain to be challenged", "is expected to sign": a forecast in the
+    outlet's voice (a hedge), not anybody's statement; "He expected to win" stays a cue."""
+    if head.lemma_.lower() == "be":     # "is almost certain to": the adjective carries it
+        head = next((c for c in head.children if c.dep_ == "acomp"), head)
+    if head.lemma_.lower() not in HEDGE_RAISERS:
+        return False
+    to_follows = any(c.dep_ == "xcomp" and any(t.lower_ == "to" for t in c.lefts) for c in head.children)
+    if head.lemma_.lower() == "expect":
+        return to_follows and any(c.dep_ == "auxpass" for c in head.children)
+    return to_follows
 _GROUP_PRONOUNS = frozenset({"they", "we", "it", "them", "us"})
 
 
@@ -971,7 +1001,8 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
     quotations over several sentences, pronouns and descriptions resolved within the article."""
     ctx = _Context(names=_names_in_document(document),
                    persons={_clean_name(text).split()[-1] for _, _, text in _people(document.doc)
-                            if _clean_name(text)})
+                            if _clean_name(text)},
+                   gender=_genders(document))
     results: list[SentenceAttribution] = []
     runs: list[int | None] = []
     run_start = None
@@ -980,9 +1011,15 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
         state = states[position]
         atts = []
         low = sent.text.lower()
-        maybe = labels[position] or "according to" in low or sent.text[:1] in '"“«'   # what complete() can add to
+        quoted = state.starts_inside or any(m in sent.text for m in '"”')
+        maybe = labels[position] or "according to" in low or quoted   # what complete() can add to
         tokens = document.tokens(position) if maybe else []
-        found_here = labeller.complete(labels[position], tokens) if maybe else []
+        if quoted:
+            marks = state.marks if len(state.marks) == len(tokens) else labeller.quote_marks(tokens, state.starts_inside)[0]
+            labelled = labels[position] + quote_tails(tokens, marks, labels[position])
+        else:
+            labelled = labels[position]
+        found_here = labeller.complete(labelled, tokens) if maybe else []
         para_start = document.paragraph_starts[sent.paragraph]
         for found in found_here:
             a = _from_found(found, tokens, sent, para_start, position)
@@ -1011,6 +1048,7 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
         runs.append(run_start if (state.starts_inside or state.ends_inside) else None)
         if not state.ends_inside:
             run_start = None
+        atts = _outer_according(atts, sent.text, sent.start)
         atts.sort(key=lambda a: not a.main)    # the sentence's own attribution first
         hedges = hedges_in(sent.text)
         status = "attributed" if any(a.main for a in atts) else ("hedged" if hedges else "asserted")
@@ -1043,6 +1081,27 @@ def claim_core(sentence: str, lang: str = "en") -> str:
         items = attribute_text(sentence, lang)
         core = _core(sentence, [a for a in items if a.main])
     return core
+
+
+def _outer_according(atts: list[Attribution], text: str, base: int) -> list[Attribution]:
+    """"McConnell warned Trump ..., according to The Washington Post": the outlet's source is the
+    Post, whose report holds McConnell's warning; the attribution inside it is not the sentence's own."""
+    outer = next((a for a in atts if a.cue.lower() in ACCORDING and a.content_span
+                  and not _in_quotation(text, a.cue_span[0] - base)
+                  and any(b is not a and b.main and a.content_span[0] <= b.cue_span[0] < a.content_span[1]
+                          and b.cue_span[0] < a.cue_span[0] for b in atts)), None)
+    if outer is None:
+        return atts
+    inside = [b for b in atts if b is not outer and outer.content_span[0] <= b.cue_span[0] < outer.content_span[1]
+              and b.cue_span[0] < outer.cue_span[0]]
+    return [replace(outer, main=True)] + [replace(b, main=False) if b in inside else b for b in atts if b is not outer]
+
+
+def _in_quotation(text: str, at: int) -> bool:
+    """Whether position ``at`` of a sentence lies inside a double quotation opened in it."""
+    before = text[:max(0, at)]
+    curly = before.count("“") - before.count("”")
+    return curly > 0 or before.count('"') % 2 == 1
 
 
 _PEOPLE: dict[int, tuple[object, list[tuple[int, int, str]]]] = {}
@@ -1122,7 +1181,7 @@ def _from_found(found: "labeller.Found", tokens: list, sent, para_start: int, po
         return None
     cue = text[cue_span[0] - base:cue_span[1] - base]
     head = labeller.cue_head(tokens, found.cue)
-    if head.lemma_.lower() in HEDGE_VERBS:
+    if head.lemma_.lower() in HEDGE_VERBS or _raising_hedge(head):
         return None  # "The drones appeared to come from the north": the outlet's hedge, nobody's claim
     source = text[source_span[0] - base:source_span[1] - base] if source_span else ""
     content = text[content_span[0] - base:content_span[1] - base] if content_span else ""
@@ -1196,3 +1255,68 @@ def _similar(a: str, b: str, threshold: float = 0.8) -> bool:
     if a == b or (len(a) <= 2 and b.startswith(a[:1])) or (len(b) <= 2 and a.startswith(b[:1])):
         return True          # "Dick" / "D." / "Richard" are not told apart here; an initial matches
     return ratio(a, b) >= threshold
+
+
+# ---------------------------------------------------------------- a quotation's tag
+
+TAIL_CUE_RATE = 0.6        # a verb PolNeAR tags as a cue at least this often closes a quotation as its tag
+_TAIL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+_TAIL_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "one", "another"})
+
+
+def quote_tails(tokens: Sequence, marks: Sequence[int], found: Sequence["labeller.Found"]) -> list["labeller.Found"]:
+    """The tag after a closing quotation mark that the labeller left out: "“...,” he said",
+    "“...,” said Mr. Trump", "“...” the official added". A verb PolNeAR tags as a cue at least
+    TAIL_CUE_RATE of the time, next to a pronoun or a short name or description; the quotation
+    (from its opening mark, or from the sentence's start when it opened before) is the content."""
+    rates = labeller.cue_rates()
+    taken = {k for f in found for k in range(*f.cue)}
+    out = []
+    n = len(tokens)
+    for k in range(1, n):
+        if marks[k] != 2 or marks[k - 1] != 1:
+            continue                                   # not a closing mark
+        start = k - 1
+        while start > 0 and marks[start - 1] == 1:
+            start -= 1
+        content = (start, k) if start > 0 and marks[start - 1] == 2 else (0, k)
+        j = k + 1
+        while j < n and tokens[j].text in (",", "—", "–", "-"):
+            j += 1
+        hit = _tail_at(tokens, j, rates)
+        if hit is None or hit[0][0] in taken:
+            continue
+        out.append(labeller.Found(hit[0], hit[1], content))
+    return out
+
+
+def _tail_at(tokens: Sequence, j: int, rates: dict[str, float]):
+    """((cue start, end), (source start, end)) of a tag starting at token ``j``, or None."""
+    n = len(tokens)
+
+    def verb(i: int) -> bool:
+        return i < n and tokens[i].pos_ in ("VERB", "AUX") and rates.get(tokens[i].lemma_.lower(), 0) >= TAIL_CUE_RATE
+
+    def subject(i: int) -> int | None:
+        """End of a pronoun, a name or a short description starting at ``i``."""
+        if i < n and tokens[i].lower_ in _TAIL_PRONOUNS:
+            return i + 1
+        e = i
+        if e < n and tokens[e].lower_ in _TAIL_DETERMINERS:
+            e += 1
+        while e < n and e - i < 6 and tokens[e].pos_ in ("PROPN", "NOUN", "ADJ"):
+            e += 1
+        return e if e > i and tokens[e - 1].pos_ in ("PROPN", "NOUN") else None
+
+    end = subject(j)
+    if end is not None:
+        v = end
+        while v < n and tokens[v].pos_ == "ADV":      # "he later said"
+            v += 1
+        if verb(v):
+            return (v, v + 1), (j, end)
+    if verb(j):                                       # "said Mr. Trump"
+        end = subject(j + 1)
+        if end is not None:
+            return (j, j + 1), (j + 1, end)
+    return None
