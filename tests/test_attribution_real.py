@@ -155,3 +155,23 @@ def test_the_outlets_according_to_holds_the_attribution_inside_it():
 def test_forecasts_in_the_outlets_voice_are_hedged(sentence):
     got = attribute_paragraphs([sentence])[0]
     assert got.status == "hedged" and got.source == ""
+
+
+def test_he_after_a_quotation_is_the_man_the_article_titles_not_the_woman_named_last():
+    paras = ["Mr. Trump’s anger was on display when he named Sean Hannity and Laura Ingraham as allies.",
+             "But Ms. Coulter, who attacked Mr. Trump, has gotten under his skin.",
+             "“I don’t know her,” he said."]
+    assert attribute_paragraphs(paras)[-1].source.endswith("Trump")
+
+
+def test_a_kinship_noun_says_who_is_who():
+    paras = ["“It was preventable,” one of the women, Maureen Maloney, said.",
+             "Her son Matthew Denice, 23, was killed in 2011.",
+             "“He should have never been here in the first place,” she said."]
+    assert attribute_paragraphs(paras)[-1].source == "Maureen Maloney"
+
+
+def test_a_suffix_is_not_a_surname():
+    paras = ["Among the critics was George T. Conway III, the husband of Kellyanne Conway.",
+             "“He knows he is going to lose,” Mr. Conway wrote on Twitter."]
+    assert attribute_paragraphs(paras)[-1].source.startswith("George")

@@ -500,6 +500,17 @@ def _not_a_name(word: str) -> bool:
     return low in _OPENERS or (bool(_GERUND.fullmatch(low)) and low not in _NAMES_IN_ING)
 
 
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _surname(name: str) -> str:
+    """The last name of a full name, suffixes left out: "George T. Conway III" -> "Conway"."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().strip(",") in _SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""
+
+
 def _name_in(source: str) -> str:
     """The personal name inside a source: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"."""
     parts = [p for p in re.split(r",| who | of the | for the ", source) if p.strip()]
@@ -729,27 +740,35 @@ def _names_mentioned(texts: list[str]) -> dict[str, str]:
         for run in _NAME_RUN.findall(text):
             name = _name_in(run)
             if name and len(name.split()) >= 2:
-                out.setdefault(name.split()[-1], name)
+                out.setdefault(_surname(name), name)
     return out
 
 
 _GENDERED = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+([A-Z][\w’'-]+)")
+_MALE_KIN = frozenset("son husband father brother nephew uncle grandson grandfather boyfriend stepson".split())
+_FEMALE_KIN = frozenset("daughter wife mother sister niece aunt granddaughter grandmother girlfriend widow "
+                        "stepdaughter".split())
+# "her son Matthew Denice", "his wife, Margaret": a kinship noun right before a name says who is who
+_KIN = re.compile(r"\b(" + "|".join(sorted(_MALE_KIN | _FEMALE_KIN)) + r"),?\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+)")
 
 
 def _genders(document: "parse.Document") -> dict[str, str]:
-    """Surname -> "he" / "she" where the article itself says so with an honorific ("Ms. Maloney",
-    "Mr. Trump"); a surname with both is left out."""
+    """Surname -> "he" / "she" where the article itself says so: an honorific ("Ms. Maloney",
+    "Mr. Trump") or a kinship noun before the name ("her son Matthew Denice"); a surname with
+    evidence both ways is left out."""
     seen: dict[str, set[str]] = {}
     for m in _HONORIFIC.finditer(document.text):
         seen.setdefault(m.group(2), set()).add("he" if m.group(1) == "Mr" else "she")
+    for m in _KIN.finditer(document.text):
+        seen.setdefault(_surname(m.group(2)), set()).add("he" if m.group(1).lower() in _MALE_KIN else "she")
     return {name: next(iter(g)) for name, g in seen.items() if len(g) == 1}
 
 
 def _people_named(ctx: _Context) -> list[str]:
     """The people met so far whose surname the parse recognises as a person's (all of them when the
     parse names nobody): "he" is not "Log Cabin Republicans"."""
-    return [p for p in ctx.people if not ctx.persons or p.split()[-1] in ctx.persons] or ctx.people
+    return [p for p in ctx.people if not ctx.persons or _surname(p) in ctx.persons] or ctx.people
 
 
 def _resolve(a: Attribution, ctx: _Context) -> Attribution:
@@ -760,7 +779,7 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
         person = PRONOUNS.get(low, "person" if low in _PERSON_PRONOUNS else "group") == "person"
         pool = _people_named(ctx) if person else (ctx.groups or ctx.people)
         if low in _GENDERED:    # "she said" is not the man named last
-            pool = [p for p in pool if ctx.gender.get(p.split()[-1], _GENDERED[low]) == _GENDERED[low]] or pool
+            pool = [p for p in pool if ctx.gender.get(_surname(p), _GENDERED[low]) == _GENDERED[low]] or pool
         return replace(a, resolved_source=pool[-1]) if pool else a
     words = low.split()
     if words and words[0] in ("the", "this") and len(words) <= 5:
@@ -775,7 +794,7 @@ def _resolve(a: Attribution, ctx: _Context) -> Attribution:
         return replace(a, resolved_source=name or a.resolved_source)
     name = _name_in(a.source) if a.source_kind == "named" else ""
     if name and " " not in name:  # "Lavrov" after "Sergei Lavrov": the full name
-        name = next((p for p in reversed(ctx.people) if p.split()[-1] == name), ctx.names.get(name, name))
+        name = next((p for p in reversed(ctx.people) if _surname(p) == name), ctx.names.get(name, name))
     return replace(a, resolved_source=name or a.source)
 
 
@@ -936,10 +955,16 @@ def _colon_contents(results: list[SentenceAttribution], units: list[tuple[int, s
 
 
 def _remember_mentions(text: str, ctx: _Context) -> None:
-    """Names a sentence mentions, so that a "he" in the next one can find them (the subject last)."""
-    for run in reversed(_NAME_RUN.findall(text)):
+    """Names a sentence mentions, so that a "he" in the next one can find them (the first mentioned,
+    usually the subject, last); a surname after an honorific ("Mr. Trump") counts, as its full name."""
+    found = [(m.start(), m.group(1)) for m in _NAME_RUN.finditer(text)]
+    found += [(m.start(), m.group(2)) for m in _HONORIFIC.finditer(text)]
+    for _, run in sorted(found, reverse=True):
         name = _name_in(run)
-        if name and len(name.split()) >= 2 and _source_kind(run) == "named":
+        if name and " " not in name and run[:1].isupper() and name in ctx.gender:
+            name = next((p for p in reversed(ctx.people) if _surname(p) == name), ctx.names.get(name, name))
+            ctx.people.append(name)
+        elif name and len(name.split()) >= 2 and _source_kind(run) == "named":
             ctx.people.append(name)
 
 
@@ -1000,7 +1025,7 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
     sentence's paragraph): the trained labeller per sentence, then what it cannot see alone —
     quotations over several sentences, pronouns and descriptions resolved within the article."""
     ctx = _Context(names=_names_in_document(document),
-                   persons={_clean_name(text).split()[-1] for _, _, text in _people(document.doc)
+                   persons={_surname(_clean_name(text)) for _, _, text in _people(document.doc)
                             if _clean_name(text)},
                    gender=_genders(document))
     results: list[SentenceAttribution] = []
@@ -1135,7 +1160,7 @@ def _remember_subject(document: "parse.Document", position: int, ctx: _Context) 
             if not name:
                 return
             if " " not in name:
-                name = next((p for p in reversed(ctx.people) if p.split()[-1] == name), ctx.names.get(name, name))
+                name = next((p for p in reversed(ctx.people) if _surname(p) == name), ctx.names.get(name, name))
             ctx.people.append(name)
             return
 
@@ -1240,9 +1265,9 @@ def _canonical(a: Attribution, ctx: _Context) -> Attribution:
         kw = known.split()
         if not kw:
             continue
-        if len(words) == 1 and kw[-1].lower() == words[0].lower():
+        if len(words) == 1 and _surname(known).lower() == words[0].lower():
             return replace(a, resolved_source=known)
-        if len(words) >= 2 and len(kw) >= 2 and kw[-1].lower() == words[-1].lower() \
+        if len(words) >= 2 and len(kw) >= 2 and _surname(known).lower() == _surname(name).lower() \
                 and _similar(kw[0], words[0]):
             return replace(a, resolved_source=known)
         if len(words) >= 2 and len(kw) >= 2 and _similar(known, name, 0.9):
