@@ -175,3 +175,13 @@ def test_a_suffix_is_not_a_surname():
     paras = ["Among the critics was George T. Conway III, the husband of Kellyanne Conway.",
              "“He knows he is going to lose,” Mr. Conway wrote on Twitter."]
     assert attribute_paragraphs(paras)[-1].source.startswith("George")
+
+
+def test_a_document_source_carries_the_author_the_article_named_before():
+    paras = ["Scholars sent Mr. Ryan a letter signed by nearly 90 Georgetown faculty members on Tuesday.",
+             "The letter said that his budget hurts the poor.",
+             "The bishops’ letter warned against the cuts.",
+             "That letter said the cuts were immoral."]
+    got = attribute_paragraphs(paras)
+    assert got[1].source == "The letter (Georgetown faculty members)"
+    assert got[3].source == "That letter (bishops)"

@@ -996,6 +996,51 @@ studies filing filings statement statements letter letters memo memos analysis a
 transcript transcripts email emails indictment complaint lawsuit ruling order audit review estimate estimates
 forecast projections census tally tallies count results release""".split())
 _PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
+_AUTHORING = frozenset({"sign", "write", "send", "issue", "release", "file", "author", "draft", "publish", "submit"})
+_QUANTIFIERS = frozenset({"nearly", "almost", "about", "more", "than", "over", "some", "at", "least", "roughly",
+                          "around", "than", "dozens", "hundreds", "of", "the", "a", "an"})
+
+
+def _document_authors(document: "parse.Document") -> dict[str, list[tuple[int, str]]]:
+    """Document noun -> [(where, who wrote it)], where the article says so: "a letter signed by
+    nearly 90 Georgetown faculty members", "a letter from the bishops", "the bishops' letter"."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    if not document.parsed:
+        return out
+    for t in document.doc:
+        if t.pos_ != "NOUN" or t.lower_ not in DOCUMENT_NOUNS:
+            continue
+        author = None
+        for c in t.children:
+            if c.dep_ == "acl" and c.lemma_.lower() in _AUTHORING:
+                agent = next((a for a in c.children if a.dep_ == "agent"), None)
+                author = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
+            elif c.dep_ == "prep" and c.lower_ == "from":
+                author = next((p for p in c.children if p.dep_ == "pobj"), None)
+            elif c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"):
+                author = c
+            if author is not None:
+                break
+        if author is None or author.pos_ not in ("PROPN", "NOUN"):
+            continue
+        words = [w.text for w in author.subtree if w.i <= author.i and w.dep_ not in ("case", "punct")
+                 and w.pos_ not in ("NUM", "DET") and w.lower_ not in _QUANTIFIERS]
+        if words:
+            out.setdefault(t.lower_, []).append((t.idx, " ".join(words)))
+    return out
+
+
+def _with_author(a: Attribution, authors: dict[str, list[tuple[int, str]]], at: int) -> Attribution:
+    """A document source with its author, where the article named one before ``at`` (a character
+    offset in the document): "the letter" -> "the letter (Georgetown faculty members)"."""
+    if a.source_kind != "document" or not authors:
+        return a
+    head = a.source.lower().replace("’", "'").removesuffix("'s").split()[-1] if a.source.split() else ""
+    known = [(where, who) for where, who in authors.get(head, []) + authors.get(head.rstrip("s"), []) if where <= at]
+    author = max(known)[1] if known else ""
+    if not author or author.lower() in a.source.lower():
+        return a
+    return replace(a, resolved_source=f"{a.resolved_source or a.source} ({author})")
 #: Nouns for one person's role: "the <...> leader" said is a person named before, not a group.
 ROLE_NOUNS = frozenset("""leader nominee candidate counterpart lawmaker senator congressman congresswoman governor
 president minister chancellor premier mayor chairman chairwoman spokesman spokeswoman spokesperson founder
@@ -1028,6 +1073,7 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
                    persons={_surname(_clean_name(text)) for _, _, text in _people(document.doc)
                             if _clean_name(text)},
                    gender=_genders(document))
+    authors = _document_authors(document)
     results: list[SentenceAttribution] = []
     runs: list[int | None] = []
     run_start = None
@@ -1062,7 +1108,7 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
             atts = [signed] + [replace(a, main=False) for a in inside] if len(inside) == len(atts) else atts
         resolved = []
         for a in atts:
-            a = _canonical(_resolve(a, ctx), ctx)
+            a = _with_author(_canonical(_resolve(a, ctx), ctx), authors, para_start + a.cue_span[0])
             _remember(a, ctx)
             resolved.append(a)
         atts = resolved
