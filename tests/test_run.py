@@ -87,6 +87,11 @@ def test_run_json_records_spec_versions_timings_and_outlets(example_run: tuple[P
     for key in (o["key"] for o in spec["outlets"]):
         body = (folder / "snapshots" / f"{key}.body").read_bytes()
         assert hashlib.sha256(body).hexdigest() == run["snapshots"][key]["sha256"]
+    from parallax.thresholds import THRESHOLDS
+
+    assert set(run["thresholds"]) == set(THRESHOLDS)
+    assert run["thresholds"]["align.lexical"] == {"value": THRESHOLDS["align.lexical"].value,
+                                                  "where": THRESHOLDS["align.lexical"].where}
 
 
 def test_articles_are_clean(example_run: tuple[Path, dict]) -> None:

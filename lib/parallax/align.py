@@ -25,6 +25,7 @@ from nltk.stem import PorterStemmer, SnowballStemmer
 from .attribution import claim_core
 from .segment import lang_root
 from .words import fold, keys
+from .thresholds import value as limit
 
 DIM = 1 << 14  # hashed feature space (words and character 4-grams each)
 STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being
@@ -104,7 +105,7 @@ class LexicalMatcher:
     """IDF-weighted word overlap and character-4-gram cosine on the claim cores, with a number gate."""
 
     name: str = "lexical"
-    threshold: float = 0.50   # chosen by 10-fold CV on MSRP (bench/paraphrase.py: mean of the folds' choices)
+    threshold: float = limit("align.lexical")   # chosen by 10-fold CV on MSRP (parallax.thresholds)
     char_weight: float = 0.5
 
     def _features(self, texts: Sequence[str], lang: str) -> tuple[list[tuple[list[int], list[int]]], np.ndarray, np.ndarray]:
@@ -251,7 +252,7 @@ def units_of(outlet: str, sentences: Sequence[tuple[int, int, str]], min_words: 
     return out
 
 
-FRAGMENT_MATCH = 0.9   # the similarity a fragment needs to join another unit
+FRAGMENT_MATCH = limit("align.fragment_match")   # the similarity a fragment needs to join another unit
 
 
 def _fragment(text: str, lang: str) -> bool:

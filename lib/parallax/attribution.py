@@ -21,6 +21,7 @@ from typing import Sequence
 
 from . import labeller, parse
 from .words import ratio, tokens as word_tokens
+from .thresholds import value as limit
 
 Span = tuple[int, int]
 ACCORDING = {"according to", "según", "selon", "laut"}  # cues that stand before the source
@@ -1330,7 +1331,7 @@ def _similar(a: str, b: str, threshold: float = 0.8) -> bool:
 
 # ---------------------------------------------------------------- a quotation's tag
 
-TAIL_CUE_RATE = 0.6        # a verb PolNeAR tags as a cue at least this often closes a quotation as its tag
+TAIL_CUE_RATE = limit("attribution.tail_cue_rate")   # a verb tagged as a cue this often closes a quotation as its tag
 _TAIL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _TAIL_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "one", "another"})
 

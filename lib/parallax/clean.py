@@ -12,12 +12,13 @@ from importlib import resources
 
 from .segment import split_sentences, unglue
 from .words import keys
+from .thresholds import value as limit
 
-MAX_FURNITURE_WORDS = 40   # longer paragraphs are never dropped as furniture
-MIN_RUN = 2                # consecutive repeated sentences that count as a repeated block
-MIN_REPEAT_WORDS = 6       # a lone repeated sentence must be at least this long to be dropped
-PULL_QUOTE_WORDS = 40      # a pull quote is at most this long...
-PULL_QUOTE_OVERLAP = 0.8   # ...and this share of its word trigrams stand in a longer paragraph
+MAX_FURNITURE_WORDS = int(limit("clean.max_furniture_words"))   # longer paragraphs are never dropped as furniture
+MIN_RUN = int(limit("clean.min_run"))                # consecutive repeated sentences that count as a repeated block
+MIN_REPEAT_WORDS = int(limit("clean.min_repeat_words"))       # a lone repeated sentence must be at least this long to be dropped
+PULL_QUOTE_WORDS = int(limit("clean.pull_quote_words"))      # a pull quote is at most this long...
+PULL_QUOTE_OVERLAP = limit("clean.pull_quote_overlap")   # ...and this share of its word trigrams stand in a longer paragraph
 _QUOTES = "\"“”„«»‘’'‹›「『"  # a pull quote opens with a quotation mark; a lede or summary line does not
 
 

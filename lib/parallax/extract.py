@@ -24,13 +24,14 @@ from .errors import ExtractionError
 from .segment import lang_root, paragraphs, sentences
 from .words import words
 from .snapshot import Snapshot
+from .thresholds import value as limit
 
 log = logging.getLogger(__name__)
 
-MIN_USEFUL_WORDS = 60   # below this, the next extractor is tried
-SHORT_WORDS = 100       # below this, the article gets a "short" warning
-MIN_ARTICLE_WORDS = 25  # below this, there is no article on the page
-PAYWALL_TEASER_WORDS = 350  # a paywall notice elsewhere on the page counts only for bodies shorter than this
+MIN_USEFUL_WORDS = int(limit("extract.min_useful_words"))   # below this, the next extractor is tried
+SHORT_WORDS = int(limit("extract.short_words"))       # below this, the article gets a "short" warning
+MIN_ARTICLE_WORDS = int(limit("extract.min_article_words"))  # below this, there is no article on the page
+PAYWALL_TEASER_WORDS = int(limit("extract.paywall_teaser_words"))  # a paywall notice elsewhere on the page counts only for bodies shorter than this
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 
 

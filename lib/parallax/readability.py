@@ -24,8 +24,9 @@ from textstat.backend.counts import _count_syllables
 
 from .segment import lang_root, paragraphs, sentences
 from .words import words
+from .thresholds import value as limit
 
-LONG_WORD_LETTERS = 7  # a long word has at least this many letters (as in LIX)
+LONG_WORD_LETTERS = int(limit("readability.long_word_letters"))  # a long word has at least this many letters (as in LIX)
 
 
 @lru_cache(maxsize=1)

@@ -34,14 +34,15 @@ from .align import STOPWORDS
 from .extract import Article
 from .segment import Sentence, sentences
 from .words import fold as word_fold, opcodes, tokens as word_tokens
+from .thresholds import value as limit
 
-SHINGLE = 5                  # words per shingle (similarity columns and passage seeds)
-MIN_WORDS = 8                # a shared passage has at least this many words
-LONG_PASSAGE_WORDS = 20      # copied needs one shared run of a sentence's length outside quotation marks ...
-COPY_MIN_SHARE = 0.25        # ... and shared unquoted text of this share of the shorter text's unquoted words
-BLOCK_MIN_WORDS = 100        # ... or of this many words (a block of wire paragraphs inside a longer piece)
-DIRECTION_MARGIN = 0.05      # containments closer than this do not tell the direction
-SENTENCE_MATCH = 0.5         # Dice overlap of words above which two sentences are one edited sentence
+SHINGLE = int(limit("reuse.shingle"))                  # words per shingle (similarity columns and passage seeds)
+MIN_WORDS = int(limit("reuse.min_words"))                # a shared passage has at least this many words
+LONG_PASSAGE_WORDS = int(limit("reuse.long_passage_words"))      # copied needs one shared run of a sentence's length outside quotation marks ...
+COPY_MIN_SHARE = limit("reuse.copy_min_share")        # ... and shared unquoted text of this share of the shorter text's unquoted words
+BLOCK_MIN_WORDS = int(limit("reuse.block_min_words"))        # ... or of this many words (a block of wire paragraphs inside a longer piece)
+DIRECTION_MARGIN = limit("reuse.direction_margin")      # containments closer than this do not tell the direction
+SENTENCE_MATCH = limit("reuse.sentence_match")         # Dice overlap of words above which two sentences are one edited sentence
 
 COLUMNS = ["outlet_a", "outlet_b", "cosine", "shingle_jaccard", "containment_a", "containment_b",
            "shared_passages", "shared_words", "unquoted_passages", "unquoted_words", "longest_unquoted",

@@ -25,6 +25,7 @@ from . import snapshot as snap
 from .errors import FetchError, ParallaxError
 from .fetch import FetchSettings, SnapshotCache, get_snapshots
 from .spec import Story
+from . import thresholds
 
 RUN_JSON = "run.json"
 LATEST = "latest"                 # outputs/<story>/latest -> the newest complete run
@@ -169,6 +170,7 @@ def record(run: Run, outlets: list[dict[str, Any]]) -> Path:
         "outlets": outlets,
         "snapshots": {k: s.meta() for k, s in run.snapshots.items()},
         "parser": parsers(outlets),
+        "thresholds": thresholds.as_dict(),
     })
     return write_run_json(run.folder, data)
 

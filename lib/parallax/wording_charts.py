@@ -12,8 +12,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .figures import _empty, _figure
+from .thresholds import value as limit
 
-Z_SIGNIFICANT = 1.96
+Z_SIGNIFICANT = limit("wording.z_significant")
 
 
 def distinctive_terms(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],

@@ -1,0 +1,80 @@
+"""Every threshold and limit Parallax decides with, in one table, with where each came from.
+
+Modules read their values from here (``thresholds.value("align.lexical")``), so a reader finds them
+all in one place and each run records them in run.json (``thresholds`` key, :func:`as_dict`).
+"where" says how a value was chosen: measured on which data with which command, a definition
+borrowed from the literature, or set by hand (with why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Threshold:
+    name: str       # "<stage>.<what>"
+    value: float
+    where: str      # how the value was chosen
+
+
+_TABLE = (
+    # parse and attribution
+    Threshold("parse.max_sentence_tokens", 150, "set by hand: the parser's cost grows with sentence length; "
+              "real news sentences stay under 100 tokens, a longer run is cut into pieces for the parser"),
+    Threshold("parse.max_parse_chars", 200_000, "set by hand: about 30,000 words, longer than any article; "
+              "a longer text is tokenized, not parsed (bounded time on pathological pages)"),
+    Threshold("attribution.max_label_tokens", 400, "set by hand: a 'sentence' this long is not one; "
+              "the labeller skips it (bounded time)"),
+    Threshold("attribution.np_cue_rate", 0.28, "PolNeAR train: a verb with a noun-phrase content counts as a cue "
+              "when PolNeAR tags it as one at least this often (cue_lemmas.json); chosen on PolNeAR dev"),
+    Threshold("attribution.tail_cue_rate", 0.6, "PolNeAR train (cue_lemmas.json): a verb tagged as a cue at least "
+              "this often closes a quotation as its tag (“...,” he said); set by hand above 'respond' (0.51)"),
+    # extraction and cleaning
+    Threshold("extract.min_useful_words", 60, "set by hand: below this the next extractor is tried"),
+    Threshold("extract.short_words", 100, "set by hand: an article shorter than this gets a 'short' warning"),
+    Threshold("extract.min_article_words", 25, "set by hand: below this there is no article on the page"),
+    Threshold("extract.paywall_teaser_words", 350, "set by hand: a paywall notice elsewhere on the page counts "
+              "only for bodies shorter than this"),
+    Threshold("clean.max_furniture_words", 40, "set by hand: longer paragraphs are never dropped as furniture"),
+    Threshold("clean.min_run", 2, "set by hand: consecutive repeated sentences that count as a repeated block"),
+    Threshold("clean.min_repeat_words", 6, "set by hand: a lone repeated sentence must be this long to be dropped"),
+    Threshold("clean.pull_quote_words", 40, "set by hand: a pull quote is at most this long"),
+    Threshold("clean.pull_quote_overlap", 0.8, "set by hand: share of a pull quote's word trigrams that stand "
+              "in a longer paragraph"),
+    # comparison
+    Threshold("align.lexical", 0.50, "MSRP train, 10-fold cross-validation (bench/paraphrase.py): the mean of "
+              "the folds' best thresholds"),
+    Threshold("align.semantic", 0.56, "MSRP train, 10-fold cross-validation (bench/paraphrase.py): the mean of "
+              "the folds' best thresholds"),
+    Threshold("align.fragment_match", 0.9, "set by hand: the similarity a fragment (a label, a list item) needs "
+              "to join another unit"),
+    Threshold("reuse.shingle", 5, "set by hand: words per shingle (similarity columns and passage seeds)"),
+    Threshold("reuse.min_words", 8, "set by hand: a shared passage has at least this many words"),
+    Threshold("reuse.long_passage_words", 20, "set by hand: 'copied' needs one shared run this long outside quotation marks"),
+    Threshold("reuse.copy_min_share", 0.25, "set by hand: ... and shared unquoted text of this share of the shorter text"),
+    Threshold("reuse.block_min_words", 100, "set by hand: ... or a shared block of this many words"),
+    Threshold("reuse.direction_margin", 0.05, "set by hand: containments closer than this do not tell who copied"),
+    Threshold("reuse.sentence_match", 0.5, "set by hand: Dice overlap of words above which two sentences are one "
+              "edited sentence"),
+    Threshold("wording.max_modifier_words", 2, "set by hand: an inserted 'alleged' or 'so-called' reads as a change "
+              "of the word next to it"),
+    Threshold("wording.z_significant", 1.96, "two-sided 95% of the normal distribution (Monroe, Colaresi and "
+              "Quinn 2008, weighted log-odds z-scores)"),
+    Threshold("readability.long_word_letters", 7, "LIX's definition of a long word (Björnsson 1968)"),
+)
+
+THRESHOLDS: dict[str, Threshold] = {t.name: t for t in _TABLE}
+
+
+def value(name: str) -> float:
+    """The value of a threshold (KeyError names the ones there are)."""
+    try:
+        return THRESHOLDS[name].value
+    except KeyError:
+        raise KeyError(f"no threshold {name!r}; known: {', '.join(sorted(THRESHOLDS))}") from None
+
+
+def as_dict() -> dict[str, dict[str, object]]:
+    """Every threshold with its value and where it came from, as run.json records them."""
+    return {t.name: {"value": t.value, "where": t.where} for t in _TABLE}
