@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Sequence
 
 from . import labeller, parse
-from .words import ratio, tokens as word_tokens
+from .words import keys, ratio, tokens as word_tokens
 from .thresholds import value as limit
 
 Span = tuple[int, int]
@@ -1036,7 +1036,8 @@ def _with_author(a: Attribution, authors: dict[str, list[tuple[int, str]]], at: 
     offset in the document): "the letter" -> "the letter (Georgetown faculty members)"."""
     if a.source_kind != "document" or not authors:
         return a
-    head = a.source.lower().replace("’", "'").removesuffix("'s").split()[-1] if a.source.split() else ""
+    words = keys(a.source)
+    head = words[-1].removesuffix("'s") if words else ""
     known = [(where, who) for where, who in authors.get(head, []) + authors.get(head.rstrip("s"), []) if where <= at]
     author = max(known)[1] if known else ""
     if not author or author.lower() in a.source.lower():

@@ -18,6 +18,7 @@ from .align import MATCHERS, Matcher, Unit, group, stem_word, units_of
 from . import parse
 from .attribution import SentenceAttribution, attribute_paragraphs
 from .extract import Article
+from .words import keys
 
 CLAIM_COLUMNS = ["claim_id", "label", "outlet", "status", "source", "source_kind", "cue", "cue_class", "quote",
                  "sentence", "position", "paragraph", "lede", "outlets_carrying"]
@@ -125,7 +126,8 @@ def outlet_summary(claims: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
 
 
 def _spelling_key(name: str) -> str:
-    return " ".join(stem_word(w, "en") for w in name.lower().replace("’", "'").split())
+    """A source's name as spellings are compared: its folded words, stemmed."""
+    return " ".join(stem_word(w, "en") for w in keys(name))
 
 
 def quoted_sources(attributed: dict[str, list[SentenceAttribution]]) -> pd.DataFrame:
