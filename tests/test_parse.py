@@ -1,5 +1,6 @@
 """The document model: one parse per article, cached; other languages; bounded input."""
 
+import multiprocessing
 import pkgutil
 import subprocess
 import sys
@@ -84,6 +85,60 @@ def test_the_parser_sees_bounded_input(cache):
     big = parse.document(huge, "en")
     assert not big.parsed and "not parsed" in big.model.note
     assert attribute_paragraphs(huge, "en")[0].status == "asserted"
+
+
+BATCH = [[f"Mayor {name} said on Tuesday that the clinic would stay open. It serves {n},000 people.",
+          "“We will not close it,” she told reporters, according to a statement."]
+         for n, name in enumerate(["Ana Cruz", "Bo Lee", "Cy Park", "Di Moreno", "Ed Vance", "Flo Ames",
+                                   "Gus Hart", "Hal Ortiz"], start=2)]
+
+
+def _snapshot(docs):
+    from parallax import labeller
+
+    return [([(t.text, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in d.doc],
+             labeller.label_document(d)) for d in docs]
+
+
+@english
+def test_a_batch_on_worker_processes_is_parsed_and_labelled_as_in_this_one(cache, tmp_path, monkeypatch):
+    from parallax import labeller
+
+    def here(*args, **kwargs):
+        raise AssertionError("parsed in this process")
+
+    monkeypatch.setenv("PARALLAX_PARSE_PROCESSES", "2")
+    with monkeypatch.context() as m:
+        m.setattr(parse, "_parse_here", here)
+        on_workers = parse.documents(BATCH, ["en"] * len(BATCH))
+        m.setattr(labeller, "_label_sentence", here)        # the workers' labels are kept: no tagging here
+        from_workers = _snapshot(on_workers)
+    assert list(cache.glob("parse/*/*.spacy")) and list(cache.glob("parse/*/*.labels-*.json"))
+    monkeypatch.setenv("PARALLAX_PARSE_PROCESSES", "1")
+    monkeypatch.setenv("PARALLAX_CACHE_DIR", str(tmp_path / "again"))
+    parse.forget()
+    labeller._labels_memory.clear()
+    assert _snapshot(parse.documents(BATCH, ["en"] * len(BATCH))) == from_workers
+
+
+def _documents_in_a_daemon(queue):
+    docs = parse.documents(BATCH, ["en"] * len(BATCH))
+    queue.put((parse._processes([]), [d.parsed for d in docs]))
+
+
+@english
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_a_daemonic_process_parses_in_itself(cache, monkeypatch):
+    monkeypatch.setenv("PARALLAX_PARSE_PROCESSES", "2")    # asked for, but a daemon may not start children
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_documents_in_a_daemon, args=(queue,), daemon=True)
+    child.start()
+    try:
+        assert queue.get(timeout=300) == (1, [True] * len(BATCH))
+    finally:
+        child.join(timeout=60)
+    assert child.exitcode == 0
 
 
 @english

@@ -25,7 +25,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from .parse import Document
 
@@ -50,6 +50,50 @@ STRAIGHT = '"'
 TokSpan = tuple[int, int]   # token indices in the sentence, end exclusive
 
 
+# ---------------------------------------------------------------- the tokens, read once
+
+class _Table:
+    """What the features read of every token of a Doc, by token index, read from spaCy once.
+
+    spaCy makes a new Token object on every ``doc[i]``, ``token.head`` and ``token.children``, and a
+    new Python string on every ``token.lemma_`` or ``token.dep_``: read feature by feature, token by
+    token and again for each cue of a sentence, that was most of the labeller's time. A Doc is not
+    changed after it is parsed (:mod:`parallax.parse`), so its table stays true."""
+
+    __slots__ = ("doc", "text", "lower", "lemma", "pos", "tag", "dep", "shape", "ent", "head", "kids",
+                 "newline", "spaced")
+
+    def __init__(self, doc: "Doc"):
+        tokens = list(doc)
+        self.doc = doc
+        self.text = [t.text for t in tokens]
+        self.lower = [t.lower_ for t in tokens]
+        self.lemma = [t.lemma_.lower() for t in tokens]
+        self.pos = [t.pos_ for t in tokens]
+        self.tag = [t.tag_ for t in tokens]
+        self.dep = [t.dep_ for t in tokens]
+        self.shape = [t.shape_[:4] for t in tokens]
+        self.ent = [t.ent_type_ or "-" for t in tokens]
+        self.head = [t.head.i for t in tokens]
+        self.kids = [tuple(c.i for c in t.children) for t in tokens]
+        self.newline = ["\n" in t.text_with_ws for t in tokens]   # a line break in the token or after it
+        self.spaced = [bool(t.whitespace_) for t in tokens]
+
+
+_TABLES: dict[int, _Table] = {}
+
+
+def _table(doc: "Doc") -> _Table:
+    """The table of a Doc, made once (a few recent Docs are kept: training reads a document sentence
+    by sentence through the public functions)."""
+    hit = _TABLES.get(id(doc))
+    if hit is None or hit.doc is not doc:
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+        hit = _TABLES[id(doc)] = _Table(doc)
+    return hit
+
+
 # ---------------------------------------------------------------- quotation state
 
 def quote_marks(tokens: Sequence["Token"], inside: bool = False) -> tuple[list[int], bool]:
@@ -59,9 +103,13 @@ def quote_marks(tokens: Sequence["Token"], inside: bool = False) -> tuple[list[i
     Curly marks say which way they face; a straight ``"`` opens when none is open and closes
     otherwise. Apostrophes and single quotes (’ ‘ ') are never quotation marks here: "It’s" inside
     a straight-quoted quotation does not close it."""
+    return _marks([t.text for t in tokens], inside)
+
+
+def _marks(texts: Sequence[str], inside: bool) -> tuple[list[int], bool]:
+    """:func:`quote_marks` over the tokens' texts."""
     out = []
-    for t in tokens:
-        text = t.text
+    for text in texts:
         if text in OPEN_QUOTES or (text == STRAIGHT and not inside):
             out.append(2)
             inside = True
@@ -81,61 +129,77 @@ def quote_marks(tokens: Sequence["Token"], inside: bool = False) -> tuple[list[i
 
 
 # ---------------------------------------------------------------- features
+#
+# The public functions take a sentence's spaCy tokens (training calls them, bench/train_attribution.py);
+# the private ones below them take the Doc's table and the tokens' indices in the Doc, and are what
+# label_document runs. Both make the same features, key for key and in the same order (crfsuite sums
+# a token's feature weights in that order).
 
 _KID_DEPS = ("nsubj", "nsubjpass", "ccomp", "xcomp", "dobj", "mark", "prep", "agent", "advcl", "neg", "aux",
              "pobj", "acl", "relcl")
-
-
-def _base(t: "Token", q: int) -> dict[str, str]:
-    return {
-        "w": t.lower_, "l": t.lemma_.lower(), "p": t.pos_, "t": t.tag_, "d": t.dep_, "sh": t.shape_[:4],
-        "suf": t.lower_[-3:], "q": str(q), "hl": t.head.lemma_.lower(), "hp": t.head.pos_,
-        "dhp": f"{t.dep_}|{t.head.pos_}", "e": t.ent_type_ or "-",
-    }
+#: The window features of the tokens two before and two after (key names per offset).
+_WINDOW = tuple((off, f"{off}:l", f"{off}:p", f"{off}:q", f"{off}:w", f"{off}:sh") for off in (-2, -1, 1, 2))
+#: The keys of :func:`token_features` that :func:`near_features` leaves out: its only keys with a
+#: colon are the window's (no dependency in _KID_DEPS has one).
+_FAR_KEYS = ("-2:l", "-2:p", "-2:q", "2:l", "2:p", "2:q")
 
 
 def token_features(tokens: Sequence["Token"], quotes: Sequence[int]) -> list[dict[str, object]]:
     """The cue model's features for each token of one sentence."""
-    n = len(tokens)
-    base = [_base(t, q) for t, q in zip(tokens, quotes)]
+    if not tokens:
+        return []
+    return _token_features(_table(tokens[0].doc), [t.i for t in tokens], quotes)
+
+
+def _token_features(tb: _Table, ids: Sequence[int], quotes: Sequence[int]) -> list[dict[str, object]]:
+    n = len(ids)
+    lower, lemma, pos, tag, dep, ent, head = tb.lower, tb.lemma, tb.pos, tb.tag, tb.dep, tb.ent, tb.head
+    base = []
+    for i, q in zip(ids, quotes):
+        w, h = lower[i], head[i]
+        base.append({"w": w, "l": lemma[i], "p": pos[i], "t": tag[i], "d": dep[i], "sh": tb.shape[i],
+                     "suf": w[-3:], "q": str(q), "hl": lemma[h], "hp": pos[h], "dhp": f"{dep[i]}|{pos[h]}",
+                     "e": ent[i]})
     marks = str(min(2, sum(1 for q in quotes if q == 2)))
-    first = tokens[0] if n else None
-    line_start = bool(first is not None and (first.i == 0 or "\n" in first.doc[first.i - 1].whitespace_
-                                             + first.doc[first.i - 1].text))
+    first = ids[0] if n else None
+    line_start = first is not None and (first == 0 or tb.newline[first - 1])
     feats: list[dict[str, object]] = []
-    for k, t in enumerate(tokens):
-        f: dict[str, object] = dict(base[k])
+    for k, i in enumerate(ids):
+        own = base[k]
+        f: dict[str, object] = dict(own)
         f["bias"] = 1.0
-        for c in t.children:
-            if c.dep_ in _KID_DEPS:
-                f["k_" + c.dep_] = 1.0
-            if c.dep_ in ("nsubj", "nsubjpass"):
-                f["subj_p"], f["subj_e"], f["subj_l"] = c.pos_, c.ent_type_ or "-", c.lemma_.lower()
-            elif c.dep_ in ("ccomp", "xcomp"):
-                f["comp_p"] = c.tag_
-        f["lp"] = f"{base[k]['l']}|{base[k]['p']}"
-        f["ld"] = f"{base[k]['l']}|{base[k]['d']}"
-        for off in (-2, -1, 1, 2):
+        for c in tb.kids[i]:
+            d = dep[c]
+            if d in _KID_DEPS:
+                f["k_" + d] = 1.0
+            if d in ("nsubj", "nsubjpass"):
+                f["subj_p"], f["subj_e"], f["subj_l"] = pos[c], ent[c], lemma[c]
+            elif d in ("ccomp", "xcomp"):
+                f["comp_p"] = tag[c]
+        f["lp"] = f"{own['l']}|{own['p']}"
+        f["ld"] = f"{own['l']}|{own['d']}"
+        for off, kl, kp, kq, kw, ksh in _WINDOW:
             j = k + off
             if 0 <= j < n:
-                f[f"{off}:l"], f[f"{off}:p"], f[f"{off}:q"] = base[j]["l"], base[j]["p"], base[j]["q"]
+                other = base[j]
+                f[kl], f[kp], f[kq] = other["l"], other["p"], other["q"]
                 if off in (-1, 1):
-                    f[f"{off}:w"], f[f"{off}:sh"] = base[j]["w"], base[j]["sh"]
+                    f[kw], f[ksh] = other["w"], other["sh"]
             else:
-                f[f"{off}:l"] = "BOS" if j < 0 else "EOS"
+                f[kl] = "BOS" if j < 0 else "EOS"
         if k + 1 < n:
-            f["bi+"] = f"{base[k]['l']}_{base[k + 1]['l']}"
+            f["bi+"] = f"{own['l']}_{base[k + 1]['l']}"
         if k > 0:
-            f["bi-"] = f"{base[k - 1]['l']}_{base[k]['l']}"
-            if "\n" in tokens[k - 1].whitespace_ + tokens[k - 1].text:
+            f["bi-"] = f"{base[k - 1]['l']}_{own['l']}"
+            if tb.newline[ids[k - 1]]:
                 f["nl"] = 1.0
         f["pos_in"] = "first" if k == 0 else ("last" if k == n - 1 else "mid")
         if line_start:
             f["sent_line_start"] = 1.0
-        if first is not None and first.i == 0:
+        if first == 0:
             f["doc_first"] = 1.0
         f["quotes_in_sent"] = marks
-        f["hq"] = f"{base[k]['hl']}|{base[k]['q']}"
+        f["hq"] = f"{own['hl']}|{own['q']}"
         feats.append(f)
     return feats
 
@@ -154,21 +218,39 @@ def cue_head(tokens: Sequence["Token"], cue: TokSpan) -> "Token":
     return tokens[cue[0]]
 
 
-def _path(t: "Token", head: "Token") -> tuple[str, int]:
-    """How ``t`` hangs from the cue's head: 'down:<dep of the branch>', 'up' or 'other', with the depth."""
-    x, prev, depth = t, None, 0
+def _cue_head(tb: _Table, ids: Sequence[int], cue: TokSpan) -> int:
+    """:func:`cue_head` as a token index."""
+    members = ids[cue[0]:cue[1]]
+    inside = set(members)
+    for i in members:
+        if tb.head[i] not in inside or tb.head[i] == i:
+            return i
+    return ids[cue[0]]
+
+
+def _path(t: int, head: int, tb: _Table, above: dict[int, int]) -> tuple[str, int]:
+    """How token ``t`` hangs from the cue's head: 'down:<dep of the branch>', 'up' or 'other', with
+    the depth (``above``: the head's ancestors and their height over it, from :func:`_ancestors`)."""
+    heads = tb.head
+    x, prev, depth = t, -1, 0
     while depth <= 30:
-        if x.i == head.i:
-            return "down:" + (prev.dep_ if prev is not None else "self"), depth
-        if x.head.i == x.i:
+        if x == head:
+            return "down:" + (tb.dep[prev] if prev >= 0 else "self"), depth
+        if heads[x] == x:
             break
-        prev, x, depth = x, x.head, depth + 1
+        prev, x, depth = x, heads[x], depth + 1
+    up = above.get(t)
+    return ("up", up) if up is not None else ("other", 0)
+
+
+def _ancestors(head: int, tb: _Table) -> dict[int, int]:
+    """The tokens above ``head`` (up to 30 steps), each with the fewest steps that reach it."""
+    above: dict[int, int] = {}
     x, depth = head, 0
-    while x.head.i != x.i and depth < 30:
-        x, depth = x.head, depth + 1
-        if x.i == t.i:
-            return "up", depth
-    return "other", 0
+    while tb.head[x] != x and depth < 30:
+        x, depth = tb.head[x], depth + 1
+        above.setdefault(x, depth)
+    return above
 
 
 def near_features(base: Sequence[dict[str, object]]) -> list[dict[str, object]]:
@@ -176,29 +258,46 @@ def near_features(base: Sequence[dict[str, object]]) -> list[dict[str, object]]:
     return [{x: v for x, v in f.items() if ":" not in x or x.startswith(("-1:", "1:"))} for f in base]
 
 
+def _near(base: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """:func:`near_features` of :func:`token_features`'s output: the same dicts, made by taking out
+    the far window's keys rather than testing every key."""
+    out = []
+    for f in base:
+        f = dict(f)
+        for x in _FAR_KEYS:
+            f.pop(x, None)
+        out.append(f)
+    return out
+
+
 def role_features(tokens: Sequence["Token"], base: Sequence[dict[str, object]], cue: TokSpan,
                   others: Sequence[TokSpan], near: Sequence[dict[str, object]] | None = None) -> list[dict[str, object]]:
     """The role model's features: each token's own (without the far window) and its relation to ``cue``."""
-    a, b = cue
-    head = cue_head(tokens, cue)
-    cue_lemma = head.lemma_.lower()
-    cue_text = " ".join(t.lower_ for t in tokens[a:b])[:30]
-    cue_q = base[a]["q"]
     own = near if near is not None else near_features(base)
+    return _role_features(_table(tokens[0].doc), [t.i for t in tokens], base, cue, others, own)
+
+
+def _role_features(tb: _Table, ids: Sequence[int], base: Sequence[dict[str, object]], cue: TokSpan,
+                   others: Sequence[TokSpan], own: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    a, b = cue
+    head = _cue_head(tb, ids, cue)
+    above = _ancestors(head, tb)
+    cue_lemma = tb.lemma[head]
+    cue_text = " ".join(tb.lower[i] for i in ids[a:b])[:30]
+    cue_q = base[a]["q"]
+    pos_of, dep_of = tb.pos, tb.dep
     out = []
-    for k, t in enumerate(tokens):
-        f = dict(own[k])
+    for k, i in enumerate(ids):
         rel = "L" if k < a else ("K" if k < b else "R")
         dist = (a - k) if k < a else (k - b + 1 if k >= b else 0)
-        path, depth = _path(t, head)
-        pos = t.pos_
-        f.update({
-            "rel": rel, "dist": rel + _bucket(dist), "path": path, "rel_path": f"{rel}|{path}",
-            "rel_pos": f"{rel}|{pos}", "rel_dep": f"{rel}|{t.dep_}", "path_pos": f"{path}|{pos}",
-            "depth": _bucket(depth), "cue_l": cue_lemma, "cue_txt": cue_text, "cue_l_rel": f"{cue_lemma}|{rel}",
-            "cue_l_path": f"{cue_lemma}|{path}", "cue_q": cue_q, "rq": f"{rel}|{base[k]['q']}|{cue_q}",
-        })
-        if any((k <= oa < a) or (b <= oa < k) for oa, _ in others):
+        path, depth = _path(i, head, tb, above)
+        pos = pos_of[i]
+        f = {**own[k],
+             "rel": rel, "dist": rel + _bucket(dist), "path": path, "rel_path": f"{rel}|{path}",
+             "rel_pos": f"{rel}|{pos}", "rel_dep": f"{rel}|{dep_of[i]}", "path_pos": f"{path}|{pos}",
+             "depth": _bucket(depth), "cue_l": cue_lemma, "cue_txt": cue_text, "cue_l_rel": f"{cue_lemma}|{rel}",
+             "cue_l_path": f"{cue_lemma}|{path}", "cue_q": cue_q, "rq": f"{rel}|{base[k]['q']}|{cue_q}"}
+        if others and any((k <= oa < a) or (b <= oa < k) for oa, _ in others):
             f["oc_between"] = 1.0
             f["oc_rel"] = rel
         out.append(f)
@@ -260,13 +359,17 @@ def label_sentence(tokens: Sequence["Token"], quotes: Sequence[int]) -> list[Fou
     """Every attribution of one parsed sentence."""
     if not tokens:
         return []
+    return _label_sentence(_table(tokens[0].doc), [t.i for t in tokens], quotes)
+
+
+def _label_sentence(tb: _Table, ids: Sequence[int], quotes: Sequence[int]) -> list[Found]:
     cue_tagger, role_tagger = taggers()
-    base = token_features(tokens, quotes)
+    base = _token_features(tb, ids, quotes)
     cues = runs(cue_tagger.tag(base), "C")
     found = []
-    near = near_features(base) if cues else None
+    near = _near(base) if cues else None
     for cue in cues:
-        labels = role_tagger.tag(role_features(tokens, base, cue, [c for c in cues if c != cue], near))
+        labels = role_tagger.tag(_role_features(tb, ids, base, cue, [c for c in cues if c != cue], near))
         found.append(Found(cue, _role_span(labels, "S", whole=False), _role_span(labels, "C", whole=True)))
     return found
 
@@ -291,53 +394,72 @@ class QuoteState:
     ends_inside: bool
 
 
+def _sentence_ranges(document: "Document") -> list[tuple[int, int]]:
+    """Each sentence's tokens as a range of Doc indices (what ``document.tokens(i)`` lists)."""
+    out = []
+    for position in range(len(document.sentences)):
+        span = document.span(position)
+        out.append((span.start, span.end))
+    return out
+
+
 def quote_states(document: "Document") -> list[QuoteState]:
     """Quotation state sentence by sentence. A quotation left open at the end of a paragraph goes on
     only where the next paragraph opens with a quotation mark (the news convention); otherwise it is
     closed there, so one stray mark cannot credit the rest of an article to a speaker."""
+    return _quote_states(document, _table(document.doc), _sentence_ranges(document))
+
+
+def _quote_states(document: "Document", tb: _Table, ranges: Sequence[tuple[int, int]]) -> list[QuoteState]:
     out = []
     open_quote, paragraph = False, -1
     for position, sent in enumerate(document.sentences):
-        tokens = document.tokens(position)
+        a, b = ranges[position]
         continuing = False
         if sent.paragraph != paragraph:
             paragraph = sent.paragraph
-            first_mark = _first_mark(document, sent.paragraph)
+            first_mark = _first_mark(document, sent.paragraph, tb)
             if not (open_quote and first_mark == "closing"):   # else it runs on unmarked and closes here
-                continuing = open_quote and first_mark == "opening" and bool(tokens) \
-                    and tokens[0].text in OPEN_QUOTES | {STRAIGHT}
+                continuing = open_quote and first_mark == "opening" and b > a \
+                    and tb.text[a] in OPEN_QUOTES | {STRAIGHT}
                 open_quote = False
-        marks, ends = quote_marks(tokens, inside=open_quote)
+        marks, ends = _marks(tb.text[a:b], inside=open_quote)
         out.append(QuoteState(tuple(marks), open_quote or continuing, ends))
         open_quote = ends
     return out
 
 
-def _first_mark(document: "Document", paragraph: int) -> str:
+def _first_mark(document: "Document", paragraph: int, tb: _Table) -> str:
     """'opening', 'closing' or '' for the first double quotation mark of a paragraph (a straight
     mark glued to the word before it closes)."""
     start = document.paragraph_starts[paragraph]
     end = document.paragraph_starts[paragraph + 1] if paragraph + 1 < len(document.paragraph_starts) else len(document.text)
     span = document.doc.char_span(start, end, alignment_mode="expand")
-    for t in span if span is not None else ():
-        if t.text in OPEN_QUOTES:
+    for i in range(span.start, span.end) if span is not None else ():
+        text = tb.text[i]
+        if text in OPEN_QUOTES:
             return "opening"
-        if t.text in CLOSE_QUOTES:
+        if text in CLOSE_QUOTES:
             return "closing"
-        if t.text == STRAIGHT:
-            glued = t.i > 0 and not t.doc[t.i - 1].whitespace_ and t.i > span.start
+        if text == STRAIGHT:
+            glued = i > 0 and not tb.spaced[i - 1] and i > span.start
             return "closing" if glued else "opening"
     return ""
 
 
-_labels_memory: dict[str, tuple[list[QuoteState], list[list[Found]]]] = {}
+Labels = tuple[list[QuoteState], list[list[Found]]]
+_labels_memory: dict[str, Labels] = {}
 
 
-def label_document(document: "Document") -> tuple[list[QuoteState], list[list[Found]]]:
+def _labels_key(document: "Document") -> str:
+    return f"{document.key}.labels-{model_id()}"
+
+
+def label_document(document: "Document") -> Labels:
     """Every sentence's quotation state and attributions (token spans), cached with the parse: a
     re-analysis of the same text with the same models reads them back instead of tagging again
     (the cached states keep only where quotations start and end, not the per-token marks)."""
-    key = f"{document.key}.labels-{model_id()}"
+    key = _labels_key(document)
     if document.key and key in _labels_memory:
         return _labels_memory[key]
     from . import parse
@@ -354,9 +476,11 @@ def label_document(document: "Document") -> tuple[list[QuoteState], list[list[Fo
                 return states, found
         except (OSError, ValueError, TypeError, KeyError):
             pass
-    states = quote_states(document)
-    found = [label_sentence(tokens, states[i].marks) if len(tokens) <= MAX_LABEL_TOKENS else []
-             for i in range(len(document.sentences)) for tokens in [document.tokens(i)]]
+    tb = _Table(document.doc)       # read once for the whole document: not kept with the others
+    ranges = _sentence_ranges(document)
+    states = _quote_states(document, tb, ranges)
+    found = [_label_sentence(tb, range(a, b), states[i].marks) if 0 < b - a <= MAX_LABEL_TOKENS else []
+             for i, (a, b) in enumerate(ranges)]
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -367,10 +491,18 @@ def label_document(document: "Document") -> tuple[list[QuoteState], list[list[Fo
             os.replace(tmp, path)
         except OSError:
             pass
-        if len(_labels_memory) > 256:
-            _labels_memory.clear()
-        _labels_memory[key] = (states, found)
+        keep_labels(document, (states, found))
     return states, found
+
+
+def keep_labels(document: "Document", labels: Labels) -> None:
+    """Keep a document's labels in memory, for :func:`label_document` to return: its own, or those a
+    parse worker made as it parsed the document (:func:`parallax.parse.documents`)."""
+    if not document.key:
+        return
+    if len(_labels_memory) > 256:
+        _labels_memory.clear()
+    _labels_memory[_labels_key(document)] = labels
 
 
 # ---------------------------------------------------------------- what the labeller cannot see alone
@@ -581,8 +713,11 @@ def is_main(found: Found, tokens: Sequence["Token"]) -> bool:
     head = cue_head(tokens, found.cue)
     if any(c.dep_ == "neg" for c in head.children):
         return False    # "He did not say whether ...", "could not verify": nothing is credited
-    if head.pos_ == "VERB" and cue_rates().get(head.lemma_.lower(), 1.0) < NP_CUE_RATE:
+    that_clause = any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                      for c in head.children)
+    if head.pos_ == "VERB" and cue_rates().get(head.lemma_.lower(), 1.0) < NP_CUE_RATE and not that_clause:
         return False    # "released a statement", "filed a disclosure": an act the outlet reports, mostly
+                        # (a "that" clause makes it a statement: "Christie has maintained that he ...")
     if _is_according(found, tokens):
         head = head.head if head.dep_ == "prep" else head
         return head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
