@@ -399,12 +399,12 @@ def regex_sentences(line: str) -> list[Span]:
 
 
 def load_splitter() -> tuple[str, Callable[[str], Sequence[Span]]]:
-    """``parallax.segment.split_sentences`` when importable, else ``regex_sentences``."""
+    """``parallax.parse.segment.split_sentences`` when importable, else ``regex_sentences``."""
     try:
         _parallax_on_path()
-        from parallax.segment import split_sentences
+        from parallax.parse.segment import split_sentences
 
-        return "parallax.segment", lambda line: split_sentences(line, "en")
+        return "parallax.parse.segment", lambda line: split_sentences(line, "en")
     except Exception:  # noqa: BLE001 - any failure falls back to the regex
         return "regex", regex_sentences
 
@@ -552,9 +552,9 @@ class Result:
 
 
 def clear_caches() -> None:
-    """Empty ``parallax.segment.split_sentences``'s cache, so that a system does not run
+    """Empty ``parallax.parse.segment.split_sentences``'s cache, so that a system does not run
     faster for splitting the paragraphs another system split before it."""
-    segment = sys.modules.get("parallax.segment")
+    segment = sys.modules.get("parallax.parse.segment")
     cache_clear = getattr(getattr(segment, "split_sentences", None), "cache_clear", None)
     if cache_clear is not None:
         cache_clear()

@@ -78,10 +78,10 @@ def write_story(short_id: str, folder: Path) -> Path:
 
 def run_claims(spec_path: Path, matcher: str):
     """Extraction and the claims stage, in-process, as the report runs them."""
-    from parallax.align import MATCHERS
-    from parallax.coverage import attribute_articles, claims_table
-    from parallax.extract import extract_snapshot
-    from parallax.fetch import read_file
+    from parallax.compare.align import MATCHERS
+    from parallax.compare.coverage import attribute_articles, claims_table
+    from parallax.extract.extractors import extract_snapshot
+    from parallax.acquire.fetch import read_file
     from parallax.spec import load_spec
 
     story = load_spec(spec_path)

@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from parallax.align import MATCHERS  # noqa: E402
-from parallax.coverage import attribute_articles, claims_table  # noqa: E402
-from parallax.examples import example_spec  # noqa: E402
-from parallax.extract import Article, extract_snapshot  # noqa: E402
-from parallax.fetch import read_file  # noqa: E402
+from parallax.compare.align import MATCHERS  # noqa: E402
+from parallax.compare.coverage import attribute_articles, claims_table  # noqa: E402
+from parallax.run.examples import example_spec  # noqa: E402
+from parallax.extract.extractors import Article, extract_snapshot  # noqa: E402
+from parallax.acquire.fetch import read_file  # noqa: E402
 from parallax.spec import load_spec  # noqa: E402
 
 GOLD = ROOT / "bench" / "gold" / "drone-claim.claims.csv"

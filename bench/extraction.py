@@ -213,7 +213,7 @@ def load_parallax() -> Extractor:
         import parallax  # noqa: F401
     except ImportError:
         sys.path.insert(0, str(PROJECT_ROOT / "lib"))
-    from parallax.extract import extract_html
+    from parallax.extract.extractors import extract_html
 
     def extract_parallax(html: str, url: str) -> str | None:
         return extract_html(html, url=url).text

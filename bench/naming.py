@@ -4,7 +4,7 @@ Usage: python bench/naming.py [--no-speed] [--outlets 50] [--sentences 40]
 
 Gold: bench/gold/drone-claim.naming.csv (columns ``actor, surface``), written by hand from the
 extracted article text before the system was run. Every gold surface is looked up in the
-system's mentions (``parallax.naming.mentions``): it matches a mention whose ``form``, ``mention``
+system's mentions (``parallax.outlet.naming.mentions``): it matches a mention whose ``form``, ``mention``
 or ``name`` equals it after folding (case, curly apostrophes, white space, a leading "the", a
 trailing possessive); the surface's system actor is the commonest actor of its matches.
 
@@ -35,11 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from parallax.examples import example_spec  # noqa: E402
-from parallax.extract import Article, extract_snapshot  # noqa: E402
-from parallax.fetch import read_file  # noqa: E402
-from parallax.naming import mentions, naming_table  # noqa: E402
-from parallax.segment import split_sentences  # noqa: E402
+from parallax.run.examples import example_spec  # noqa: E402
+from parallax.extract.extractors import Article, extract_snapshot  # noqa: E402
+from parallax.acquire.fetch import read_file  # noqa: E402
+from parallax.outlet.naming import mentions, naming_table  # noqa: E402
+from parallax.parse.segment import split_sentences  # noqa: E402
 from parallax.spec import load_spec  # noqa: E402
 
 GOLD = ROOT / "bench" / "gold" / "drone-claim.naming.csv"
@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     order = [a.outlet for a in articles]
     table = naming_table(frame, order)
     system = assign(surfaces, frame.to_dict("records"))
-    rows = [("parallax.naming", score(gold, system)), ("last-word baseline", score(gold, last_word_baseline(surfaces)))]
+    rows = [("parallax.outlet.naming", score(gold, system)), ("last-word baseline", score(gold, last_word_baseline(surfaces)))]
 
     print(f"gold: {GOLD.relative_to(ROOT)} ({len(gold)} actors, {len(surfaces)} surfaces); "
           f"system: {len(frame)} mentions, {frame.actor.nunique()} actors, "
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{s['R']:.3f} | {s['F1']:.3f} | {s['whole']}/{s['actors']} ({s['whole'] / s['actors']:.0%}) |")
     issues = problems(gold, system)
     print()
-    print("parallax.naming misses:" if issues else "parallax.naming misses: none")
+    print("parallax.outlet.naming misses:" if issues else "parallax.outlet.naming misses: none")
     for line in issues:
         print(line)
 

@@ -8,7 +8,7 @@ line is tab separated ``label id1 id2 sentence1 sentence2`` (label 1 = paraphras
 same claim); the file starts with a byte-order mark and sentences may start with a quote, so
 lines are split on tabs rather than read with the csv module.
 
-System under test: every matcher in ``parallax.align.MATCHERS`` (``"lexical"`` always,
+System under test: every matcher in ``parallax.compare.align.MATCHERS`` (``"lexical"`` always,
 ``"semantic"`` when the optional extra is installed).  A pair is predicted "same claim" when
 ``matcher.compatible(s1, s2)`` (a hard gate, e.g. different numbers) and
 ``score >= threshold``, with scores from ``matcher.score_pairs(pairs)``.
@@ -236,7 +236,7 @@ def load_pairs(path: Path) -> list[Pair]:
 
 
 def load_matchers() -> dict[str, Any]:
-    """``parallax.align.MATCHERS``; raises if it cannot be imported.
+    """``parallax.compare.align.MATCHERS``; raises if it cannot be imported.
 
     ``<project root>/lib`` is put on ``sys.path`` when ``parallax`` is not installed.
     """
@@ -244,7 +244,7 @@ def load_matchers() -> dict[str, Any]:
         import parallax  # noqa: F401
     except ImportError:
         sys.path.insert(0, str(PROJECT_ROOT / "lib"))
-    from parallax.align import MATCHERS
+    from parallax.compare.align import MATCHERS
 
     return dict(MATCHERS)
 

@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT / "lib"))
 def synthetic(n_outlets: int, per_outlet: int, seed: int = 0) -> list[list[str]]:
     """Paragraph lists: each outlet gets ``per_outlet`` sentences of the example, shuffled, in
     paragraphs of two sentences, with its number worked in."""
-    from parallax.examples import example_spec
-    from parallax.extract import extract_snapshot
-    from parallax.fetch import read_file
-    from parallax.segment import sentences
+    from parallax.run.examples import example_spec
+    from parallax.extract.extractors import extract_snapshot
+    from parallax.acquire.fetch import read_file
+    from parallax.parse.segment import sentences
     from parallax.spec import load_spec
 
     story = load_spec(example_spec("drone-claim"))
@@ -62,7 +62,9 @@ def main(argv=None) -> int:
     os.environ["PARALLAX_CACHE_DIR"] = tempfile.mkdtemp(prefix="parallax-parse-bench-")
 
     started = time.perf_counter()
-    from parallax import attribution, labeller, parse
+    from parallax.outlet import attribution
+    from parallax.outlet import labeller
+    from parallax.parse import document as parse
 
     parse.load_model("en")
     labeller.taggers()

@@ -4,11 +4,11 @@ Usage: python bench/reuse.py [--no-speed]
 
 Gold: bench/gold/drone-claim.reuse.csv (columns outlet_a, outlet_b, copied; one row per
 unordered pair of the six outlets, in story order), written by hand from the example's pages
-and lib/parallax/examples/README.md before parallax.reuse was run on them: only the Harbor
+and lib/parallax/examples/README.md before parallax.compare.reuse was run on them: only the Harbor
 Times republishes text (Meridian Wire's copy with small edits); the other outlets write their
 own versions of the same facts and share, at most, quotations and short stock phrases.
 
-Measures: precision, recall and F1 of the pairs `parallax.reuse.similarity` marks `copied`,
+Measures: precision, recall and F1 of the pairs `parallax.compare.reuse.similarity` marks `copied`,
 the direction it gives for them, and the wall time of `similarity` (which finds every pair's
 shared passages) for the 6 example outlets and for 50 synthetic outlets of about 40 sentences
 (1,225 pairs), built as bench/claims.py's `synthetic` does: the example's paragraphs drawn at
@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "lib"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from claims import load_articles, prf, synthetic  # noqa: E402
-from parallax.extract import Article  # noqa: E402
-from parallax.reuse import similarity  # noqa: E402
+from parallax.extract.extractors import Article  # noqa: E402
+from parallax.compare.reuse import similarity  # noqa: E402
 
 GOLD = ROOT / "bench" / "gold" / "drone-claim.reuse.csv"
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Train the attribution labeller (``make train``): the cue and role CRFs of ``parallax.labeller``.
+"""Train the attribution labeller (``make train``): the cue and role CRFs of ``parallax.outlet.labeller``.
 
 Data: PolNeAR v1.0.0 train (``../shared/bench/attribution-polnear-train``, 840 articles; see
 ``shared/bench/README.md``), read with ``bench/attribution.py``'s loader and parsed with
-``parallax.parse`` exactly as ``parallax.attribution.attribute_text`` parses a text (one paragraph per
+``parallax.parse.document`` exactly as ``parallax.outlet.attribution.attribute_text`` parses a text (one paragraph per
 line), so training and use see the same sentences, tokens and features.
 
 * cue model: one sequence per sentence, ``B-C`` / ``I-C`` / ``O`` for the tokens of each gold cue.
@@ -76,7 +76,8 @@ def _tok_span(tokens, span) -> tuple[int, int] | None:
 def sequences(articles, limit_log: bool = True, lemma_counts: dict | None = None):
     """Yield ("cue", features, labels) and ("role", features, labels) sequences; count, per verb
     lemma, how often it occurs and how often it is a gold cue (into ``lemma_counts``)."""
-    from parallax import labeller, parse
+    from parallax.outlet import labeller
+    from parallax.parse import document as parse
 
     for n, art in enumerate(articles, start=1):
         document = parse.document(art.text.split("\n"), "en")
@@ -134,7 +135,7 @@ def main(argv=None) -> int:
     import pycrfsuite
     import spacy
 
-    from parallax import parse
+    from parallax.parse import document as parse
 
     started = time.perf_counter()
     articles = bench.load_articles(args.data, args.limit)
@@ -175,7 +176,7 @@ def main(argv=None) -> int:
     }, indent=2) + "\n", encoding="utf-8")
     if args.no_eval:
         return 0
-    from parallax import labeller
+    from parallax.outlet import labeller
 
     labeller.taggers.cache_clear()
     dev = bench.SHARED_BENCH / bench.SPLIT_DIRS["dev"]

@@ -25,9 +25,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from claims import load_articles, synthetic  # noqa: E402
 
-from parallax import naming, pipeline, reuse, terms, wording  # noqa: E402
-from parallax.align import MATCHERS  # noqa: E402
-from parallax.coverage import attribute_articles, claims_table  # noqa: E402
+from parallax.outlet import naming
+from parallax.run import pipeline
+from parallax.compare import reuse
+from parallax.compare import terms
+from parallax import wording  # noqa: E402
+from parallax.compare.align import MATCHERS  # noqa: E402
+from parallax.compare.coverage import attribute_articles, claims_table  # noqa: E402
 
 RUNS = 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.align import MATCHERS, Unit, claim_core, group, numbers, units_of
+from parallax.compare.align import MATCHERS, Unit, claim_core, group, numbers, units_of
 
 LEX = MATCHERS["lexical"]
 

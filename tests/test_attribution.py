@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.attribution import attribute_paragraphs, attribute_text, hedges_in
+from parallax.outlet.attribution import attribute_paragraphs, attribute_text, hedges_in
 
 
 def one(text: str) -> tuple[str, str, str, str, str]:

@@ -3,9 +3,9 @@ trained labeller. Sentences are written for these tests in the shape of the real
 
 import pytest
 
-from parallax import parse
-from parallax.attribution import attribute_paragraphs, attribute_text
-from parallax.segment import split_sentences
+from parallax.parse import document as parse
+from parallax.outlet.attribution import attribute_paragraphs, attribute_text
+from parallax.parse.segment import split_sentences
 
 pytestmark = pytest.mark.skipif(not parse.model_info("en").method == "parse",
                                 reason="the English spaCy model is part of the install (make test installs it)")

@@ -2,7 +2,7 @@
 
 The benchmark script is not part of the package, so it is loaded by path; no data folder is
 needed (the end-to-end cases write a tiny MSRP-style file and use a token-Jaccard stand-in
-matcher defined here, put in place of ``parallax.align`` for the test only).
+matcher defined here, put in place of ``parallax.compare.align`` for the test only).
 """
 
 from __future__ import annotations
@@ -214,9 +214,9 @@ def _write_data(folder: Path) -> None:
 def _fake_align(monkeypatch: pytest.MonkeyPatch, matchers: dict[str, object]) -> None:
     import parallax  # noqa: F401 - the real package; only its align module is replaced
 
-    module = ModuleType("parallax.align")
+    module = ModuleType("parallax.compare.align")
     module.MATCHERS = matchers  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "parallax.align", module)
+    monkeypatch.setitem(sys.modules, "parallax.compare.align", module)
 
 
 def test_main_skips_without_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -267,6 +267,6 @@ def test_main_reports_missing_parallax_align(
     _write_data(tmp_path / "data")
     import parallax  # noqa: F401
 
-    monkeypatch.setitem(sys.modules, "parallax.align", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "parallax.compare.align", None)  # makes the import fail
     assert bench.main(["--data", str(tmp_path / "data")]) == 0
     assert "| parallax: not importable (ModuleNotFoundError: " in capsys.readouterr().out

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from parallax.clean import drop_furniture, drop_repeats, is_furniture
-from parallax.segment import paragraphs
+from parallax.extract.clean import drop_furniture, drop_repeats, is_furniture
+from parallax.parse.segment import paragraphs
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "drone-claim-seed.txt"
 

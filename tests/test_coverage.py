@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parallax.coverage import (CLAIM_COLUMNS, attribute_articles, claims_table, coverage_matrix, omissions,
+from parallax.compare.coverage import (CLAIM_COLUMNS, attribute_articles, claims_table, coverage_matrix, omissions,
                                outlet_summary, quoted_sources)
-from parallax.examples import example_spec
-from parallax.extract import extract_snapshot
-from parallax.fetch import read_file
+from parallax.run.examples import example_spec
+from parallax.extract.extractors import extract_snapshot
+from parallax.acquire.fetch import read_file
 from parallax.spec import load_spec
 
 

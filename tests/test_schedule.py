@@ -16,7 +16,7 @@ import pytest
 
 from conftest import PY, guarded_env, network_attempts
 from httpserver import LocalServer, running_server
-from parallax.examples import example_spec
+from parallax.run.examples import example_spec
 
 
 def parallax(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.segment import paragraphs, sentences, unglue
-from parallax.words import words
+from parallax.parse.segment import paragraphs, sentences, unglue
+from parallax.parse.words import words
 
 
 @pytest.mark.parametrize(

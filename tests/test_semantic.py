@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(find_spec("sentence_transformers") is None or fi
 
 
 def test_semantic_matcher_is_registered_and_scores_paraphrases_higher() -> None:
-    from parallax.align import MATCHERS
+    from parallax.compare.align import MATCHERS
 
     m = MATCHERS["semantic"]
     same, other = m.score_pairs([
@@ -27,7 +27,7 @@ def test_semantic_matcher_is_registered_and_scores_paraphrases_higher() -> None:
 
 
 def test_semantic_model_loads_with_network_refused(offline_env: dict[str, str]) -> None:
-    code = ("from parallax.align import MATCHERS\n"
+    code = ("from parallax.compare.align import MATCHERS\n"
             "print(round(float(MATCHERS['semantic'].score_pairs([('a drone attack', 'a drone attack')])[0]), 3))\n")
     result = subprocess.run([PY, "-c", code], env=offline_env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

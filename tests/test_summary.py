@@ -20,8 +20,9 @@ import papermill
 import pytest
 
 from conftest import PY, guarded_env, network_attempts
-from parallax import summary, summary_charts
-from parallax.notebook import ParameterError, check_parameters, notebook_path
+from parallax.report import summary
+from parallax.report import summary_charts
+from parallax.run.notebook import ParameterError, check_parameters, notebook_path
 
 NOTEBOOK = "batch_summary.ipynb"
 ALPHA = {"north": "North", "south": "South", "east": "East"}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from parallax.extract import Article, failed
-from parallax.readability import MEASURES, STAT_DESCRIPTIONS
-from parallax.tables import (ARTICLE_COLUMNS, CODEBOOK, articles_frame, readability_frame, readability_wide,
+from parallax.extract.extractors import Article, failed
+from parallax.outlet.readability import MEASURES, STAT_DESCRIPTIONS
+from parallax.report.tables import (ARTICLE_COLUMNS, CODEBOOK, articles_frame, readability_frame, readability_wide,
                              write_codebook, write_table)
 
 CONTRACT = ["outlet", "name", "source", "status", "error", "title", "authors", "published", "language", "words",

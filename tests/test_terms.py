@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from parallax.attribution import attribute_paragraphs
+from parallax.outlet.attribution import attribute_paragraphs
 
 from parallax.errors import SpecError
-from parallax.extract import Article
-from parallax.terms import (HIT_COLUMNS, RATE_COLUMNS, TERM_COLUMNS, distinctive_terms, lexicon_hits, lexicon_rates,
+from parallax.extract.extractors import Article
+from parallax.compare.terms import (HIT_COLUMNS, RATE_COLUMNS, TERM_COLUMNS, distinctive_terms, lexicon_hits, lexicon_rates,
                             load_lexicons, log_odds, stopwords)
 
 

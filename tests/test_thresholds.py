@@ -2,8 +2,14 @@
 
 import pytest
 
-from parallax import align, clean, extract, readability, reuse, thresholds, wording
-from parallax.attribution import TAIL_CUE_RATE
+from parallax.compare import align
+from parallax.extract import clean
+from parallax.extract import extractors as extract
+from parallax.outlet import readability
+from parallax.compare import reuse
+from parallax import thresholds
+from parallax.compare import wording
+from parallax.outlet.attribution import TAIL_CUE_RATE
 
 
 def test_modules_decide_with_the_tables_values():

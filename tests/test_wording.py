@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parallax.extract import Article
-from parallax.wording import (claim_diffs, headlines, headlines_html, reference_of, side_by_side_html,
+from parallax.extract.extractors import Article
+from parallax.compare.wording import (claim_diffs, headlines, headlines_html, reference_of, side_by_side_html,
                               substitutions, tokenize, word_changes)
 
 

@@ -13,14 +13,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from . import __version__
-from .errors import OutletError, ParallaxError, SpecError
-from .examples import DEFAULT_EXAMPLE, example_names, example_spec
+from parallax import __version__
+from parallax.errors import OutletError, ParallaxError, SpecError
+from parallax.run.examples import DEFAULT_EXAMPLE, example_names, example_spec
 
 if TYPE_CHECKING:
-    from .fetch import FetchSettings
+    from parallax.acquire.fetch import FetchSettings
 
-from .runner import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, rerun, run_lesson, run_story, run_summary  # noqa: F401 (EXIT_* are the CLI's too)
+from parallax.run.runner import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, rerun, run_lesson, run_story, run_summary  # noqa: F401 (EXIT_* are the CLI's too)
 
 
 def _lexicon_option(value: str) -> tuple[str, str]:
@@ -31,13 +31,13 @@ def _lexicon_option(value: str) -> tuple[str, str]:
 
 
 def _out(args: argparse.Namespace) -> Path:
-    from .runs import find_out_dir
+    from parallax.run.runs import find_out_dir
 
     return Path(args.out) if args.out else find_out_dir()
 
 
 def _fetch_settings(args: argparse.Namespace) -> FetchSettings:
-    from .fetch import FetchSettings
+    from parallax.acquire.fetch import FetchSettings
 
     return FetchSettings(robots=not args.ignore_robots, contact=args.contact, delay=max(0.0, args.delay))
 
@@ -50,7 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from . import batch
+    from parallax.run import batch
 
     try:
         specs = batch.find_specs(args.specs)
@@ -94,7 +94,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from .runs import find_out_dir
+    from parallax.run.runs import find_out_dir
 
     paths = args.runs or [str(find_out_dir())]
     _, code = run_summary(paths, Path(args.out) if args.out else None, args.per_story,
@@ -127,7 +127,7 @@ def cmd_example(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .spec import load_spec
+    from parallax.spec import load_spec
 
     try:
         story = load_spec(args.spec)
@@ -140,8 +140,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract_snapshot
-    from .fetch import read_file
+    from parallax.extract.extractors import extract_snapshot
+    from parallax.acquire.fetch import read_file
 
     code = EXIT_OK
     for name in args.paths:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from .errors import SpecError
+from parallax.errors import SpecError
 
 STORY_ID = re.compile(r"^[a-z0-9-]+$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")

@@ -1,0 +1,1 @@
+"""Across outlets: claim alignment, the coverage map, wording diffs, distinctive terms and lexicons, text reuse, revisions."""

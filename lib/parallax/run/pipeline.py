@@ -1,0 +1,200 @@
+"""The stages a report runs, in order; the notebook calls these and shows what they return.
+
+Each stage takes plain data and returns plain data; the ``run`` argument is
+only used to time the stage and to write its tables and charts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Image
+
+from parallax.report import charts as charts_mod
+from parallax.compare import coverage
+from parallax.parse import document as parse
+from parallax.report import tables
+from parallax.errors import ExtractionError
+from parallax.run.examples import example_spec
+from parallax.extract.extractors import Article, extract_snapshot, failed
+from parallax.acquire.fetch import FetchSettings, SnapshotCache
+from parallax.run.runs import Run, collect_snapshots, find_out_dir, new_run_folder, record
+from parallax.spec import load_spec
+
+
+def open_run(spec: str = "", run_dir: str = "", offline: bool = False, cache_dir: str = "") -> Run:
+    """Load the spec (the bundled example when empty), open the run folder and get every page.
+
+    ``run_dir`` empty: a new folder under :func:`~parallax.run.runs.find_out_dir`.
+    """
+    story = load_spec(spec or example_spec())
+    folder = Path(run_dir) if run_dir else new_run_folder(find_out_dir(), story.story)
+    folder.mkdir(parents=True, exist_ok=True)
+    run = Run(story=story, folder=folder, offline=offline,
+              parameters={"spec": str(story.path), "run_dir": str(folder), "offline": offline})
+    cache = SnapshotCache(Path(cache_dir) / "snapshots") if cache_dir else SnapshotCache()
+    collect_snapshots(run, cache, FetchSettings())
+    return run
+
+
+def extract_articles(run: Run) -> list[Article]:
+    """Every outlet's article in spec order; an outlet that failed is a row with status 'failed'."""
+    articles = []
+    with run.stage("extract"):
+        for outlet in run.story.outlets:
+            if outlet.key in run.errors:
+                articles.append(failed(outlet.key, outlet.name, outlet.source, run.errors[outlet.key]))
+                continue
+            try:
+                articles.append(extract_snapshot(run.snapshots[outlet.key], outlet.key, outlet.name,
+                                                 outlet.language, run.story.language))
+            except ExtractionError as exc:
+                run.errors[outlet.key] = str(exc)
+                articles.append(failed(outlet.key, outlet.name, outlet.source, str(exc)))
+            except Exception as exc:  # a bug must cost one outlet, not the report
+                message = f"{outlet.key}: internal error while extracting ({exc.__class__.__name__}: {exc}); please report this with the page"
+                run.errors[outlet.key] = message
+                articles.append(failed(outlet.key, outlet.name, outlet.source, message))
+        tables.write_table(run.folder, "articles", tables.articles_frame(articles))
+    return articles
+
+
+def outlets_overview(articles: list[Article]) -> pd.DataFrame:
+    """The outlets table of the report: what was read, from where, with warnings and errors."""
+    frame = tables.articles_frame(articles)
+    frame["published"] = frame["published"].str.slice(0, 16).str.replace("T", " ")
+    return frame[["name", "status", "title", "authors", "published", "language", "words", "extractor",
+                  "parser", "warnings", "error"]].set_index("name")
+
+
+def readability(run: Run, articles: list[Article]) -> pd.DataFrame:
+    """readability.csv (tidy) for the outlets that have text."""
+    with run.stage("analysis"):
+        tidy = tables.readability_frame(articles)
+        tables.write_table(run.folder, "readability", tidy)
+    return tidy
+
+
+def claims(run: Run, articles: list[Article], matcher: str = "lexical") -> dict[str, pd.DataFrame]:
+    """Attribution per sentence, claim groups across outlets, coverage; writes claims.csv,
+    claim_summary.csv and sources.csv. Returns those tables by name."""
+    from parallax.compare.align import MATCHERS
+
+    with run.stage("claims"):
+        attributed = coverage.attribute_articles(articles)
+        keys = [a.outlet for a in articles if a.ok]
+        lang = next((a.language for a in articles if a.ok), "en")
+        claims_frame = coverage.claims_table(articles, attributed, MATCHERS[matcher], lang)
+        result = {
+            "claims": claims_frame,
+            "claim_summary": coverage.outlet_summary(claims_frame, keys),
+            "sources": coverage.quoted_sources(attributed),
+            "omissions": coverage.omissions(claims_frame),
+        }
+        for name in ("claims", "claim_summary", "sources"):
+            tables.write_table(run.folder, name, result[name])
+    return result
+
+
+WORDING_TABLES = ("wording_diffs", "distinctive_terms", "naming", "lexicon_hits", "lexicon_rates", "similarity",
+                  "copy_changes", "headlines")
+
+
+def wording_tables(articles: list[Article], claims_frame: pd.DataFrame, order: list[str],
+                   lexicons: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Word choice across outlets, as tables: diffs of each claim's versions, distinctive terms,
+    naming of actors, lexicon hits and rates, text reuse and what copies changed, headlines and ledes."""
+    from parallax.outlet import naming
+    from parallax.compare import reuse
+    from parallax.compare import terms
+    from parallax.compare import wording as wording_mod
+
+    lists = terms.load_lexicons(lexicons or {})
+    diffs = wording_mod.claim_diffs(claims_frame, order)
+    hits = terms.lexicon_hits(articles, lists)
+    similarity = reuse.similarity(articles)
+    by_key = {a.outlet: a for a in articles}
+    changes = [reuse.copy_changes(by_key[original], by_key[copy]) for copy, original in _originals(similarity).items()]
+    return {
+        "wording_diffs": diffs,
+        "substitutions": wording_mod.substitutions(diffs),
+        "distinctive_terms": terms.distinctive_terms(articles),
+        "naming": naming.naming_table(naming.mentions(articles), order),
+        "lexicon_hits": hits,
+        "lexicon_rates": terms.lexicon_rates(hits, articles),
+        "similarity": similarity,
+        "copy_changes": pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(columns=reuse.CHANGE_COLUMNS),
+        "headlines": wording_mod.headlines(articles),
+    }
+
+
+def _originals(similarity: pd.DataFrame) -> dict[str, str]:
+    """Each republishing outlet -> the outlet whose text it most contains (copies of copies are not
+    compared again: with many outlets running one wire story, each is compared with the wire only)."""
+    best: dict[str, tuple[float, str]] = {}
+    for r in similarity[similarity.copied].itertuples():
+        if r.direction.startswith(f"{r.outlet_a} copies"):
+            copy, original, share = r.outlet_a, r.outlet_b, r.containment_a
+        else:
+            copy, original, share = r.outlet_b, r.outlet_a, r.containment_b
+        if copy not in best or share > best[copy][0]:
+            best[copy] = (share, original)
+    return {copy: original for copy, (_, original) in best.items()}
+
+
+def wording(run: Run, articles: list[Article], claims_result: dict[str, pd.DataFrame],
+            lexicons: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """The wording stage of a run: :func:`wording_tables` with the spec's word lists, overridden by
+    ``lexicons`` (name -> file); writes the tables and returns them by name."""
+    with run.stage("wording"):
+        lists = {**{k: str(v) for k, v in run.story.lexicons.items()}, **(lexicons or {})}
+        result = wording_tables(articles, claims_result["claims"], [o.key for o in run.story.outlets], lists)
+        for name in WORDING_TABLES:
+            tables.write_table(run.folder, name, result[name])
+    return result
+
+
+def revisions(run: Run, articles: list[Article], previous_run: str = "") -> pd.DataFrame:
+    """revisions.csv: what changed in each outlet's article since ``previous_run`` (a run folder;
+    empty: no comparison, an empty table)."""
+    from parallax.compare import revisions as revisions_mod
+
+    with run.stage("revisions"):
+        meta = {key: s.meta() for key, s in run.snapshots.items()}
+        frame = revisions_mod.compare(Path(previous_run) if previous_run else None, articles, meta)
+        tables.write_table(run.folder, "revisions", frame)
+    return frame
+
+
+def outlet_order(run: Run) -> list[str]:
+    """Outlet names in spec order (the order of every chart)."""
+    return [o.name for o in run.story.outlets]
+
+
+def make_charts(run: Run, names: list[str], data: object, **options: object) -> dict[str, Image]:
+    """The named charts of ``charts.CHARTS`` drawn from ``data`` (``options`` go to each chart
+    maker), saved as PNG and SVG; returned by name as the saved PNG (displaying it does not draw the
+    chart a third time)."""
+    everyone = {o.key: o.name for o in run.story.outlets}
+    colors = charts_mod.outlet_colors(list(everyone.values()))   # an outlet's colour does not move
+    # outlets that could not be read are in the outlets table with the reason, not empty in every chart
+    outlets = {key: name for key, name in everyone.items() if key not in run.errors} or everyone
+    images = {}
+    with run.stage("charts"):
+        for name in names:
+            figure = charts_mod.CHARTS[name](data, outlets, colors, **options)
+            png, _ = charts_mod.save_chart(figure, run.folder, name)
+            images[name] = Image(filename=str(png))
+    return images
+
+
+def finish(run: Run, articles: list[Article]) -> Path:
+    """Write the codebook and run.json; return the run folder."""
+    tables.write_codebook(run.folder)
+    outlets = [{"outlet": a.outlet, "name": a.name, "source": a.source, "status": a.status,
+                "error": a.error, "warnings": a.warnings, "words": a.words if a.ok else 0,
+                "language": a.language, "parser": parse.model_info(a.language or "en").label if a.ok else ""}
+               for a in articles]
+    record(run, outlets)
+    return run.folder
