@@ -29,7 +29,7 @@ from parallax.outlet import naming
 from parallax.run import pipeline
 from parallax.compare import reuse
 from parallax.compare import terms
-from parallax import wording  # noqa: E402
+from parallax.compare import wording  # noqa: E402
 from parallax.compare.align import MATCHERS  # noqa: E402
 from parallax.compare.coverage import attribute_articles, claims_table  # noqa: E402
 

@@ -94,7 +94,7 @@ BATCH = [[f"Mayor {name} said on Tuesday that the clinic would stay open. It ser
 
 
 def _snapshot(docs):
-    from parallax import labeller
+    from parallax.outlet import labeller
 
     return [([(t.text, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in d.doc],
              labeller.label_document(d)) for d in docs]
@@ -102,7 +102,7 @@ def _snapshot(docs):
 
 @english
 def test_a_batch_on_worker_processes_is_parsed_and_labelled_as_in_this_one(cache, tmp_path, monkeypatch):
-    from parallax import labeller
+    from parallax.outlet import labeller
 
     def here(*args, **kwargs):
         raise AssertionError("parsed in this process")

@@ -356,7 +356,7 @@ def test_notebook_runs_through_papermill_offline(outputs: Path, tmp_path: Path) 
     env = guarded_env(tmp_path)
     out = tmp_path / "summary.ipynb"
     batch = tmp_path / "batch"
-    script = ("import sys; from pathlib import Path; from parallax import notebook\n"
+    script = ("import sys; from pathlib import Path; from parallax.run import notebook\n"
               "notebook.execute(notebook.notebook_path('batch_summary.ipynb'), Path(sys.argv[1]),\n"
               "    {'runs': [sys.argv[2]], 'out_dir': sys.argv[3], 'per_story': 'latest'},\n"
               "    kernel_home=Path(sys.argv[4]), cwd=Path(sys.argv[5]))\n")

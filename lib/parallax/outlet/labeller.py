@@ -58,7 +58,7 @@ class _Table:
     spaCy makes a new Token object on every ``doc[i]``, ``token.head`` and ``token.children``, and a
     new Python string on every ``token.lemma_`` or ``token.dep_``: read feature by feature, token by
     token and again for each cue of a sentence, that was most of the labeller's time. A Doc is not
-    changed after it is parsed (:mod:`parallax.parse`), so its table stays true."""
+    changed after it is parsed (:mod:`parallax.parse.document`), so its table stays true."""
 
     __slots__ = ("doc", "text", "lower", "lemma", "pos", "tag", "dep", "shape", "ent", "head", "kids",
                  "newline", "spaced")

