@@ -185,3 +185,16 @@ def test_a_document_source_carries_the_author_the_article_named_before():
     got = attribute_paragraphs(paras)
     assert got[1].source == "The letter (Georgetown faculty members)"
     assert got[3].source == "That letter (bishops)"
+
+
+def test_a_dateline_is_no_source():
+    got = attribute_paragraphs(["MOSCOW, Dec 29 (Meridian Wire) – Russia accused Ukraine on Monday of trying to "
+                                "attack a residence, an allegation that Kyiv rejected."])[0]
+    assert got.status == "attributed" and got.source == "Russia"
+
+
+def test_he_finds_a_titled_person_the_entity_recogniser_missed():
+    paras = ["Sergei Lavrov said the drones came from the north.",
+             "Ukraine’s president, Volodymyr Zelenskiy, rejected the account outright.",
+             "He said the claim was a fabrication."]
+    assert attribute_paragraphs(paras)[-1].source == "Volodymyr Zelenskiy"

@@ -21,6 +21,7 @@ from typing import Sequence
 
 from parallax.outlet import labeller
 from parallax.parse import document as parse
+from parallax.parse.segment import DATELINE
 from parallax.parse.words import keys, ratio, tokens as word_tokens
 from parallax.thresholds import value as limit
 
@@ -808,6 +809,9 @@ def _remember(a: Attribution, ctx: _Context) -> None:
             for word in a.source.lower().replace(",", " ").split():
                 if word in TITLES and word not in ("former", "acting", "deputy", "vice", "u.s.", "us"):
                     ctx.titled[word] = name
+                    if len(name.split()) >= 2:
+                        ctx.persons.add(_surname(name))   # "Ukraine's president, Volodymyr Zelenskiy": a person,
+                                                          # whatever the entity recogniser made of the name
     elif a.source_kind == "collective":
         ctx.groups.append(a.resolved_source or a.source)
 
@@ -1249,6 +1253,17 @@ def _from_found(found: "labeller.Found", tokens: list, sent, para_start: int, po
         # the rules drop a lone "-ly" word as an adverb; a capitalised one inside the sentence is a name
         keep = trimmed is None and found.source is not None and found.source[0] > 0 and tokens[found.source[0]].is_title
         source_span = stripped if keep else trimmed
+    dateline = DATELINE.match(text) if sent.start == 0 and source_span else None
+    if dateline and source_span[0] - base < dateline.end():
+        # "MOSCOW, Dec 29 (Wire) – Russia accused ...": the dateline is no source; the verb's subject is
+        subject = next((c for c in labeller.cue_head(tokens, found.cue).children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        source_span = None
+        if subject is not None and subject.idx - para_start >= base + dateline.end():
+            source_span = (subject.left_edge.idx - para_start, subject.right_edge.idx + len(subject.right_edge) - para_start)
+        else:   # the parse took the dateline's dash for something else: the words between it and the cue
+            between = [t for t in tokens[:found.cue[0]] if t.idx - para_start >= base + dateline.end()]
+            if between and len(between) <= 6 and all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "PART") for t in between):
+                source_span = (between[0].idx - para_start, between[-1].idx + len(between[-1]) - para_start)
     if content_span:
         content_span = _strip_span(text, content_span, base)
     if cue_span is None or (source_span is None and content_span is None):

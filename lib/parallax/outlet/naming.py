@@ -52,7 +52,7 @@ import pandas as pd
 
 from parallax.parse.words import stem_word
 from parallax.extract.extractors import Article
-from parallax.parse.segment import lang_root, sentences
+from parallax.parse.segment import DATELINE, lang_root, sentences
 from parallax.parse.words import fold as word_fold, tokens as word_tokens
 
 MENTION_COLUMNS = ["outlet", "actor", "mention", "form", "name", "paragraph", "sentence", "start", "end", "text"]
@@ -119,8 +119,6 @@ _COMMON_ENDING = re.compile(r"(?:ers|ents|ions?|tion|ness|ments?|ings?|ies|ity|l
                             r"less|able|ible|ance|ence|ship|ward|wards)$")
 _ADJ_ENDING = re.compile(r"(?:ian|ean|ese|ish|ic|ical|ern)$")
 _OPENING = frozenset("“\"‘«([")
-_DATELINE = re.compile(r"^[A-Z][A-Z.'’\-]{2,}(?:\s+[A-Z][A-Z.'’\-]+)*(?:,\s*[^–—(\n]{0,40}?)?\s*"
-                       r"(?:\([^)]{0,80}\))?\s*[–—-]+\s+")
 
 
 # ---------------------------------------------------------------- aliases
@@ -692,7 +690,7 @@ def mentions(articles: Sequence[Article], aliases: Aliases | None = None) -> pd.
             para = article.paragraphs[sent.paragraph]
             skip = 0
             if sent.start == 0:
-                dateline = _DATELINE.match(para)
+                dateline = DATELINE.match(para)
                 skip = dateline.end() if dateline and dateline.end() < sent.end else 0
             units.append((a_index, article, sent, _tokens(para, sent.start, sent.end, skip)))
     evidence = _evidence([u[3] for u in units])

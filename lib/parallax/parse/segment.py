@@ -20,6 +20,11 @@ from pysbd.languages import LANGUAGE_CODES
 _GLUED = re.compile(r"(?<=[a-z\u00e0-\u024f\u0430-\u044f]{2}[.!?])([\"”’»]?)(?=[A-Z\u00c0-\u024f\u0410-\u042f][a-z\u00e0-\u024f\u0430-\u044f])")
 
 
+# A news agency's dateline before the first sentence: "MOSCOW, Dec 29 (Meridian Wire) – ", "WASHINGTON — "
+DATELINE = re.compile(r"^[A-Z][A-Z.'’\-]{2,}(?:\s+[A-Z][A-Z.'’\-]+)*(?:,\s*[^–—(\n]{0,40}?)?\s*"
+                      r"(?:\([^)]{0,80}\))?\s*[–—-]+\s+")
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of an article."""
