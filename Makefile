@@ -20,7 +20,7 @@ demo: $(STAMP)      ## run the bundled example story end to end (offline)
 	$(BIN)/parallax example drone-claim
 
 test: $(STAMP)      ## run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile   # two workers, one test file each at a time
 
 bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/extraction.py
