@@ -9,14 +9,17 @@ from parallax.outlet import readability
 from parallax.compare import reuse
 from parallax import thresholds
 from parallax.compare import wording
-from parallax.outlet.attribution import TAIL_CUE_RATE
+from parallax.outlet.labeller import MAX_LABEL_TOKENS, NP_CUE_RATE, TAIL_CUE_RATE
+from parallax.parse.document import MAX_PARSE_CHARS, MAX_SENTENCE_TOKENS
 
 
 def test_modules_decide_with_the_tables_values():
     v = thresholds.value
     assert align.LexicalMatcher().threshold == v("align.lexical")
     assert align.FRAGMENT_MATCH == v("align.fragment_match")
-    assert TAIL_CUE_RATE == v("attribution.tail_cue_rate")
+    assert TAIL_CUE_RATE == v("attribution.tail_cue_rate") and NP_CUE_RATE == v("attribution.np_cue_rate")
+    assert MAX_LABEL_TOKENS == v("attribution.max_label_tokens")
+    assert (MAX_SENTENCE_TOKENS, MAX_PARSE_CHARS) == (v("parse.max_sentence_tokens"), v("parse.max_parse_chars"))
     assert (clean.MIN_RUN, clean.PULL_QUOTE_OVERLAP) == (v("clean.min_run"), v("clean.pull_quote_overlap"))
     assert extract.MIN_USEFUL_WORDS == v("extract.min_useful_words")
     assert reuse.COPY_MIN_SHARE == v("reuse.copy_min_share") and reuse.SHINGLE == v("reuse.shingle")

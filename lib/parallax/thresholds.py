@@ -21,13 +21,13 @@ class Threshold:
 _TABLE = (
     # parse and attribution
     Threshold("parse.max_sentence_tokens", 150, "set by hand: the parser's cost grows with sentence length; "
-              "real news sentences stay under 100 tokens, a longer run is cut into pieces for the parser"),
+              "a longer run of tokens is cut into pieces for the parser"),
     Threshold("parse.max_parse_chars", 200_000, "set by hand: about 30,000 words, longer than any article; "
               "a longer text is tokenized, not parsed (bounded time on pathological pages)"),
     Threshold("attribution.max_label_tokens", 400, "set by hand: a 'sentence' this long is not one; "
               "the labeller skips it (bounded time)"),
-    Threshold("attribution.np_cue_rate", 0.28, "PolNeAR train: a verb with a noun-phrase content counts as a cue "
-              "when PolNeAR tags it as one at least this often (cue_lemmas.json); chosen on PolNeAR dev"),
+    Threshold("attribution.np_cue_rate", 0.28, "set by hand on PolNeAR train's rates (cue_lemmas.json): a verb "
+              "with a noun-phrase content, or a main verb, counts as a cue when tagged as one at least this often"),
     Threshold("attribution.tail_cue_rate", 0.6, "PolNeAR train (cue_lemmas.json): a verb tagged as a cue at least "
               "this often closes a quotation as its tag (“...,” he said); set by hand above 'respond' (0.51)"),
     # extraction and cleaning

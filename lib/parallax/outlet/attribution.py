@@ -23,7 +23,6 @@ from parallax.outlet import labeller
 from parallax.parse import document as parse
 from parallax.parse.segment import DATELINE
 from parallax.parse.words import keys, ratio, tokens as word_tokens
-from parallax.thresholds import value as limit
 
 Span = tuple[int, int]
 ACCORDING = {"according to", "según", "selon", "laut"}  # cues that stand before the source
@@ -837,10 +836,24 @@ def attribute_paragraphs(paras: list[str], lang: str = "en") -> list[SentenceAtt
     return _attribute(parse.document(paras, lang))
 
 
+_ATTRIBUTED: dict[str, list[SentenceAttribution]] = {}   # document key -> its attribution (made once)
+
+
 def _attribute(document: "parse.Document") -> list[SentenceAttribution]:
+    """The document's attribution, made once per parsed document: coverage, lexicon hits and claim
+    cores all read the same result."""
+    key = f"{document.key}.{labeller.model_id()}" if document.key else ""
+    if key in _ATTRIBUTED:
+        return list(_ATTRIBUTED[key])
     if document.parsed:
-        return attribute_document(document)
-    return _attribute_units([(s.paragraph, s.text, s.start) for s in document.sentences])
+        result = attribute_document(document)
+    else:
+        result = _attribute_units([(s.paragraph, s.text, s.start) for s in document.sentences])
+    if key:
+        if len(_ATTRIBUTED) >= 256:
+            _ATTRIBUTED.pop(next(iter(_ATTRIBUTED)))
+        _ATTRIBUTED[key] = result
+    return list(result)
 
 
 def method(lang: str = "en") -> str:
@@ -1092,12 +1105,9 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
         quoted = state.starts_inside or any(m in sent.text for m in '"”')
         maybe = labels[position] or "according to" in low or quoted   # what complete() can add to
         tokens = document.tokens(position) if maybe else []
-        if quoted:
-            marks = state.marks if len(state.marks) == len(tokens) else labeller.quote_marks(tokens, state.starts_inside)[0]
-            labelled = labels[position] + quote_tails(tokens, marks, labels[position])
-        else:
-            labelled = labels[position]
-        found_here = labeller.complete(labelled, tokens) if maybe else []
+        marks = (state.marks if len(state.marks) == len(tokens) else labeller.quote_marks(tokens, state.starts_inside)[0]) \
+            if tokens else []
+        found_here = labeller.complete(labels[position], tokens, marks) if maybe else []
         para_start = document.paragraph_starts[sent.paragraph]
         for found in found_here:
             a = _from_found(found, tokens, sent, para_start, position)
@@ -1126,7 +1136,8 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
         runs.append(run_start if (state.starts_inside or state.ends_inside) else None)
         if not state.ends_inside:
             run_start = None
-        atts = _outer_according(atts, sent.text, sent.start)
+        quoted_at = {t.idx - para_start for t, m in zip(tokens, marks) if m == 1}
+        atts = _outer_according(atts, quoted_at)
         atts.sort(key=lambda a: not a.main)    # the sentence's own attribution first
         hedges = hedges_in(sent.text)
         status = "attributed" if any(a.main for a in atts) else ("hedged" if hedges else "asserted")
@@ -1161,11 +1172,13 @@ def claim_core(sentence: str, lang: str = "en") -> str:
     return core
 
 
-def _outer_according(atts: list[Attribution], text: str, base: int) -> list[Attribution]:
+def _outer_according(atts: list[Attribution], quoted_at: set[int]) -> list[Attribution]:
     """"McConnell warned Trump ..., according to The Washington Post": the outlet's source is the
-    Post, whose report holds McConnell's warning; the attribution inside it is not the sentence's own."""
+    Post, whose report holds McConnell's warning; the attribution inside it is not the sentence's own.
+    ``quoted_at``: where the sentence's quoted words start (an 'according to' inside a quotation is
+    the speaker's, not the outlet's)."""
     outer = next((a for a in atts if a.cue.lower() in ACCORDING and a.content_span
-                  and not _in_quotation(text, a.cue_span[0] - base)
+                  and a.cue_span[0] not in quoted_at
                   and any(b is not a and b.main and a.content_span[0] <= b.cue_span[0] < a.content_span[1]
                           and b.cue_span[0] < a.cue_span[0] for b in atts)), None)
     if outer is None:
@@ -1173,13 +1186,6 @@ def _outer_according(atts: list[Attribution], text: str, base: int) -> list[Attr
     inside = [b for b in atts if b is not outer and outer.content_span[0] <= b.cue_span[0] < outer.content_span[1]
               and b.cue_span[0] < outer.cue_span[0]]
     return [replace(outer, main=True)] + [replace(b, main=False) if b in inside else b for b in atts if b is not outer]
-
-
-def _in_quotation(text: str, at: int) -> bool:
-    """Whether position ``at`` of a sentence lies inside a double quotation opened in it."""
-    before = text[:max(0, at)]
-    curly = before.count("“") - before.count("”")
-    return curly > 0 or before.count('"') % 2 == 1
 
 
 _PEOPLE: dict[int, tuple[object, list[tuple[int, int, str]]]] = {}
@@ -1345,67 +1351,3 @@ def _similar(a: str, b: str, threshold: float = 0.8) -> bool:
         return True          # "Dick" / "D." / "Richard" are not told apart here; an initial matches
     return ratio(a, b) >= threshold
 
-
-# ---------------------------------------------------------------- a quotation's tag
-
-TAIL_CUE_RATE = limit("attribution.tail_cue_rate")   # a verb tagged as a cue this often closes a quotation as its tag
-_TAIL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
-_TAIL_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "one", "another"})
-
-
-def quote_tails(tokens: Sequence, marks: Sequence[int], found: Sequence["labeller.Found"]) -> list["labeller.Found"]:
-    """The tag after a closing quotation mark that the labeller left out: "“...,” he said",
-    "“...,” said Mr. Trump", "“...” the official added". A verb PolNeAR tags as a cue at least
-    TAIL_CUE_RATE of the time, next to a pronoun or a short name or description; the quotation
-    (from its opening mark, or from the sentence's start when it opened before) is the content."""
-    rates = labeller.cue_rates()
-    taken = {k for f in found for k in range(*f.cue)}
-    out = []
-    n = len(tokens)
-    for k in range(1, n):
-        if marks[k] != 2 or marks[k - 1] != 1:
-            continue                                   # not a closing mark
-        start = k - 1
-        while start > 0 and marks[start - 1] == 1:
-            start -= 1
-        content = (start, k) if start > 0 and marks[start - 1] == 2 else (0, k)
-        j = k + 1
-        while j < n and tokens[j].text in (",", "—", "–", "-"):
-            j += 1
-        hit = _tail_at(tokens, j, rates)
-        if hit is None or hit[0][0] in taken:
-            continue
-        out.append(labeller.Found(hit[0], hit[1], content))
-    return out
-
-
-def _tail_at(tokens: Sequence, j: int, rates: dict[str, float]):
-    """((cue start, end), (source start, end)) of a tag starting at token ``j``, or None."""
-    n = len(tokens)
-
-    def verb(i: int) -> bool:
-        return i < n and tokens[i].pos_ in ("VERB", "AUX") and rates.get(tokens[i].lemma_.lower(), 0) >= TAIL_CUE_RATE
-
-    def subject(i: int) -> int | None:
-        """End of a pronoun, a name or a short description starting at ``i``."""
-        if i < n and tokens[i].lower_ in _TAIL_PRONOUNS:
-            return i + 1
-        e = i
-        if e < n and tokens[e].lower_ in _TAIL_DETERMINERS:
-            e += 1
-        while e < n and e - i < 6 and tokens[e].pos_ in ("PROPN", "NOUN", "ADJ"):
-            e += 1
-        return e if e > i and tokens[e - 1].pos_ in ("PROPN", "NOUN") else None
-
-    end = subject(j)
-    if end is not None:
-        v = end
-        while v < n and tokens[v].pos_ == "ADV":      # "he later said"
-            v += 1
-        if verb(v):
-            return (v, v + 1), (j, end)
-    if verb(j):                                       # "said Mr. Trump"
-        end = subject(j + 1)
-        if end is not None:
-            return (j, j + 1), (j + 1, end)
-    return None

