@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench train lab install clean
+.PHONY: demo test bench train train-encoder lab install clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,18 @@ bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/wording.py
 	$(BIN)/python bench/batch.py   # about 50 minutes on 2 cores: 100 stories, three ways
 
-train: $(STAMP)     ## rebuild the attribution labeller from ../shared/bench (PolNeAR train), print its dev scores
+train: $(STAMP)     ## rebuild the attribution labeller (PolNeAR train) and the claim pair model (MSRP + BASIL tune), print their scores
 	$(BIN)/python bench/train_attribution.py
+	$(BIN)/python bench/train_matcher.py --write
+
+train-encoder:      ## rebuild the static sentence encoder from all-MiniLM-L6-v2 (installs torch in .venv-train)
+	@test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
+	.venv-train/bin/python -m pip install --quiet --upgrade pip
+	.venv-train/bin/python -m pip install --quiet -e '.[distill]'
+	.venv-train/bin/python bench/build_encoder.py
 
 lab: $(STAMP)       ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
 clean:              ## remove the venv and caches (never outputs/)
-	rm -rf $(VENV) .pytest_cache build lib/*.egg-info
+	rm -rf $(VENV) .venv-train .pytest_cache build lib/*.egg-info

@@ -15,7 +15,7 @@ never copied into the project.
 
 Usage::
 
-    python bench/basil.py [--split report|tune|all] [--matcher lexical] [--keep DIR]
+    python bench/basil.py [--split report|tune|all] [--matcher learned] [--keep DIR] [--sweep 0.2,0.3]
 """
 
 from __future__ import annotations
@@ -76,10 +76,9 @@ def write_story(short_id: str, folder: Path) -> Path:
     return spec
 
 
-def run_claims(spec_path: Path, matcher: str):
-    """Extraction and the claims stage, in-process, as the report runs them."""
-    from parallax.compare.align import MATCHERS
-    from parallax.compare.coverage import attribute_articles, claims_table
+def read_story(spec_path: Path):
+    """Extraction and attribution, in-process, as the report runs them."""
+    from parallax.compare.coverage import attribute_articles
     from parallax.extract.extractors import extract_snapshot
     from parallax.acquire.fetch import read_file
     from parallax.spec import load_spec
@@ -87,14 +86,47 @@ def run_claims(spec_path: Path, matcher: str):
     story = load_spec(spec_path)
     articles = [extract_snapshot(read_file(o.file, o.key), o.key, o.name, o.language, story.language)
                 for o in story.outlets]
-    attributed = attribute_articles(articles)
-    return claims_table(articles, attributed, MATCHERS[matcher], "en")
+    return articles, attribute_articles(articles)
+
+
+def run_claims(spec_path: Path, matcher: str, link: float | None = None):
+    """The claims stage as the report runs it (``link``: the learned matcher's grouping threshold)."""
+    from parallax.compare.align import MATCHERS
+    from parallax.compare.coverage import claims_table
+    from parallax.compare.pairs import LearnedMatcher
+
+    articles, attributed = read_story(spec_path)
+    chosen = LearnedMatcher(link=link) if link is not None else MATCHERS[matcher]
+    return claims_table(articles, attributed, chosen, "en")
+
+
+def sweep(ids, links: list[float], scorer) -> None:
+    """Mean figures of the learned matcher at each grouping threshold (for choosing it on tune triplets)."""
+    from parallax.compare.coverage import claims_table
+    from parallax.compare.pairs import LearnedMatcher
+
+    per: dict[float, list[dict]] = {t: [] for t in links}
+    with tempfile.TemporaryDirectory() as tmp:
+        for short_id in ids:
+            gold = yaml.safe_load((GOLD_DIR / f"{short_id}.yaml").read_text(encoding="utf-8"))
+            articles, attributed = read_story(write_story(short_id, Path(tmp) / short_id))
+            for t in links:
+                frame = claims_table(articles, attributed, LearnedMatcher(link=t), "en")
+                records = frame.astype(object).where(frame.notna(), "").astype(str).to_dict("records")
+                per[t].append(scorer.score(gold, records))
+    print("| link | " + " | ".join(FIGURES[1:]) + " |")
+    print("|" + "---|" * len(FIGURES))
+    for t in links:
+        print(f"| {t:.2f} | " + " | ".join(f"{statistics.mean(f[k] for f in per[t] if f[k] != 'NA'):.3f}"
+                                           if any(f[k] != "NA" for f in per[t]) else "NA" for k in FIGURES[1:]) + " |")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=("report", "tune", "all"), default="report")
-    parser.add_argument("--matcher", default="lexical")
+    parser.add_argument("--matcher", default="learned")
+    parser.add_argument("--sweep", default="", help="comma-separated grouping thresholds of the learned matcher: "
+                        "print the mean figures at each (choose on --split tune)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the pages, specs and claims.csv here")
     args = parser.parse_args(argv)
     if not BASIL.is_dir() or not SCORER.is_file():
@@ -102,6 +134,9 @@ def main(argv=None) -> int:
         return 0
     scorer = _scorer()
     ids = SPLITS["tune"] + SPLITS["report"] if args.split == "all" else SPLITS[args.split]
+    if args.sweep:
+        sweep(ids, [float(x) for x in args.sweep.split(",")], scorer)
+        return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)

@@ -112,6 +112,43 @@ def evaluate(matcher: str) -> dict[str, float]:
             "gold pairs": len(_pairs(gold)), "system pairs": len(_pairs(system))}
 
 
+def false_omissions(system: list[dict], gold: list[dict]) -> dict[str, list[tuple[str, str]]]:
+    """Per gold claim, the (system claim, outlet) cells that show an outlet leaving out a claim its text carries.
+
+    Omissions are what the coverage map and the omissions table show: cells of claims that two or more
+    outlets carry (a claim one outlet alone carries is listed as that outlet's own, with its nearest
+    unit elsewhere). A system claim stands for gold claim C when it holds a sentence that carries C
+    and at least half of its sentences carry C. Each outlet whose text carries C must then not be a
+    clean omission in it: carried, or flagged ``possibly_carried`` (shown with its nearest sentence).
+    """
+    carriers: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for g in gold:
+        if g["status"] != "omitted":
+            carriers[g["claim_id"]].add((g["outlet"], int(g["position"])))
+    members: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    cells: dict[tuple[str, str], dict] = {}
+    for row in system:
+        if row["status"] != "omitted" and int(row["outlets_carrying"]) >= 2:
+            members[row["claim_id"]].add((row["outlet"], int(row["position"])))
+        cells.setdefault((row["claim_id"], row["outlet"]), row)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for cid, carried in carriers.items():
+        bad = []
+        for sid, held in members.items():
+            if not held & carried or 2 * len(held & carried) < len(held):
+                continue
+            for outlet in sorted({o for o, _ in carried}):
+                cell = cells.get((sid, outlet))
+                if cell is not None and cell["status"] == "omitted" and not _true(cell.get("possibly_carried")):
+                    bad.append((sid, outlet))
+        out[cid] = bad
+    return out
+
+
+def _true(value) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
 def synthetic(articles: list[Article], n_outlets: int, per_outlet: int = 40, seed: int = 0) -> list[Article]:
     """N outlets of 40 sentences each, drawn from the example's sentences, shuffled and lightly reworded."""
     rng = random.Random(seed)

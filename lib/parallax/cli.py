@@ -182,8 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "of the Parallax checkout you are in, else ./outputs)")
         p.add_argument("--cache", default="", help="snapshot cache folder (default: $PARALLAX_CACHE_DIR or ~/.cache/parallax)")
         p.add_argument("--quiet", action="store_true", help="print only the report's path")
-        p.add_argument("--matcher", default="lexical", help="how claims are matched across outlets: lexical "
-                       "(default) or semantic (needs: pip install .[semantic])")
+        p.add_argument("--matcher", default="learned", help="how claims are matched across outlets: learned "
+                       "(default: the trained pair model), lexical (word overlap only) or semantic (needs: pip install .[semantic])")
         p.add_argument("--lexicon", action="append", default=[], metavar="NAME=FILE", type=_lexicon_option,
                        help="a word list replacing the bundled one of that name (hedging, intensifiers, loaded, "
                        "attribution) or adding one; repeatable")

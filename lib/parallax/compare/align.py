@@ -195,7 +195,9 @@ class MatcherRegistry:
 
 MATCHERS = MatcherRegistry()
 MATCHERS.register(LexicalMatcher())
+MATCHERS.register_lazy("learned", "parallax.compare.pairs", "LearnedMatcher", "core")
 MATCHERS.register_lazy("semantic", "parallax.compare.semantic", "SemanticMatcher", "semantic")
+DEFAULT_MATCHER = "learned"
 
 
 def register(matcher: Matcher) -> None:
@@ -214,6 +216,14 @@ class Unit:
     paragraph: int
     sentence: str      # the whole sentence, verbatim
     text: str          # the piece that carries the claim
+    start: int = 0     # the piece's offsets in the sentence (end exclusive; -1: not located)
+    end: int = -1
+    status: str = ""   # the piece's own status, source and cue (parallax.compare.units)
+    source: str = ""
+    source_kind: str = ""
+    cue: str = ""
+    cue_class: str = ""
+    quote: str = ""
 
 
 _SPLIT = re.compile(r";\s+|,\s+(?:while|whereas|but)\s+|\s+[—–]\s+(?=[A-Z])")
@@ -241,25 +251,34 @@ def _fragment(text: str, lang: str) -> bool:
     return len(tokens(core, lang)) < 4 and len(re.sub(r"[\W_]", "", core)) < 20
 
 
+def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en") -> np.ndarray:
+    """The matcher's score of every pair of units (n x n). A fragment of a few words ("Bridge: Mill
+    Street", a list item) is contained in many sentences without carrying their claim: it scores
+    with another unit only when the two are near-identical."""
+    matcher = matcher or MATCHERS[DEFAULT_MATCHER]
+    if not units:
+        return np.zeros((0, 0), dtype=np.float32)
+    sim = matcher.similarity([u.text for u in units], lang)
+    short = np.array([_fragment(u.text, lang) for u in units])
+    return np.where((short[:, None] | short[None, :]) & (sim < FRAGMENT_MATCH), 0.0, sim)
+
+
 def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en",
-          threshold: float | None = None) -> list[list[int]]:
+          threshold: float | None = None, sim: np.ndarray | None = None) -> list[list[int]]:
     """Claim groups: indices of units that carry the same claim, across outlets.
 
     Average-linkage merging of cross-outlet pairs above the threshold, strongest
     first; a merge is refused when any pair across the two groups fails the
     matcher's gate (different numbers) or their average similarity falls below
-    the threshold.
+    the threshold. ``sim`` is :func:`similarities` when the caller has it already.
     """
-    matcher = matcher or MATCHERS["lexical"]
+    matcher = matcher or MATCHERS[DEFAULT_MATCHER]
     threshold = matcher.threshold if threshold is None else threshold
     n = len(units)
     if n == 0:
         return []
-    sim = matcher.similarity([u.text for u in units], lang)
-    # a fragment of a few words ("Bridge: Mill Street", a list item) is contained in many sentences
-    # without carrying their claim: it joins another unit only when the two are near-identical
-    short = np.array([_fragment(u.text, lang) for u in units])
-    sim = np.where((short[:, None] | short[None, :]) & (sim < FRAGMENT_MATCH), 0.0, sim)
+    if sim is None:
+        sim = similarities(units, matcher, lang)
     outlets = np.array([u.outlet for u in units])
     cross = outlets[:, None] != outlets[None, :]
     nums = [numbers(u.text) for u in units]

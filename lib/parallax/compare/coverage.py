@@ -14,7 +14,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from parallax.compare.align import MATCHERS, Matcher, Unit, group, units_of
+from parallax.compare.align import DEFAULT_MATCHER, MATCHERS, Matcher, Unit, group, similarities
+from parallax.compare.units import remember, sentence_units
+from parallax.thresholds import value as limit
 from parallax.parse.words import stem_word
 from parallax.parse import document as parse
 from parallax.outlet.attribution import SentenceAttribution, attribute_paragraphs
@@ -22,7 +24,9 @@ from parallax.extract.extractors import Article
 from parallax.parse.words import keys
 
 CLAIM_COLUMNS = ["claim_id", "label", "outlet", "status", "source", "source_kind", "cue", "cue_class", "quote",
-                 "sentence", "position", "paragraph", "lede", "outlets_carrying"]
+                 "sentence", "position", "paragraph", "lede", "outlets_carrying", "unit", "unit_start", "unit_end",
+                 "score", "possibly_carried", "nearest", "nearest_outlet"]
+POSSIBLY_CARRIED = limit("align.possibly_carried")
 LABEL_CHARS = 70
 
 
@@ -38,47 +42,93 @@ def attribute_articles(articles: Sequence[Article]) -> dict[str, list[SentenceAt
     return {a.outlet: attribute_paragraphs(a.paragraphs, a.language) for a in ok}
 
 
+def claim_units(articles: Sequence[Article], attributed: dict[str, list[SentenceAttribution]]) -> list[Unit]:
+    """Every outlet's claim units (:func:`parallax.compare.units.sentence_units`), in story order."""
+    by_outlet = {a.outlet: a for a in articles if a.ok}
+    out: list[Unit] = []
+    for outlet, sents in attributed.items():
+        article = by_outlet.get(outlet)
+        doc = parse.document(article.paragraphs, article.language or "en") if article is not None else None
+        for s in sents:
+            if not _WORDLIKE.search(s.text):   # a line without a word or number ("—", "***") carries no claim
+                continue
+            located = doc is not None and s.position < len(doc.sentences) and doc.sentences[s.position].text == s.text
+            sent_start = doc.sentences[s.position].start if located else 0
+            tokens = doc.tokens(s.position) if located and doc.parsed else ()
+            doc_start = doc.starts[s.position] if located else 0
+            for piece in sentence_units(s, sent_start, tokens, doc_start) if located else [None]:
+                whole = piece is None or (piece.start, piece.end) == (0, len(s.text))
+                att = piece.attribution if piece is not None else (
+                    s.attributions[0] if s.attributions and s.status == "attributed" else None)
+                status = piece.status if piece is not None else s.status
+                out.append(Unit(
+                    outlet, s.position, s.paragraph, s.text, s.text if whole else remember(s.text[piece.start:piece.end]),
+                    start=0 if whole else piece.start, end=len(s.text) if whole else piece.end, status=status,
+                    source=((att.resolved_source or att.source) if att else (piece.source if piece else "")),
+                    source_kind=att.source_kind if att else ("collective" if piece is not None and piece.source else ""),
+                    cue=att.cue if att else (piece.cue if piece else ""),
+                    cue_class=att.cue_class if att else ("denial" if piece is not None and piece.cue else ""),
+                    quote=att.quote if att else ""))
+    return out
+
+
 def claims_table(articles: Sequence[Article], attributed: dict[str, list[SentenceAttribution]],
                  matcher: Matcher | None = None, lang: str = "en") -> pd.DataFrame:
-    """tables/claims.csv: claim groups across outlets, with each outlet's status, source and cue."""
-    units: list[Unit] = []
-    by_key: dict[tuple[str, int], SentenceAttribution] = {}
-    for outlet, sents in attributed.items():
-        # a line without a word or number ("—", "***", an emoji) carries no claim
-        units += units_of(outlet, [(s.position, s.paragraph, s.text) for s in sents if _WORDLIKE.search(s.text)])
-        by_key.update({(outlet, s.position): s for s in sents})
-    groups = group(units, matcher or MATCHERS["lexical"], lang)
+    """tables/claims.csv: claim groups across outlets, with each unit's status, source and cue, the
+    score of the evidence behind every cell, and, for an omitted cell, the outlet's nearest unit."""
+    matcher = matcher or MATCHERS[DEFAULT_MATCHER]
+    units = claim_units(articles, attributed)
+    sim = similarities(units, matcher, lang)
+    groups = group(units, matcher, lang, sim=sim)
     outlets = [a.outlet for a in articles if a.ok]
+    of_outlet = {o: np.array([i for i, u in enumerate(units) if u.outlet == o], dtype=np.intp) for o in outlets}
+    possible = POSSIBLY_CARRIED * matcher.threshold
     rows = []
     for n, members in enumerate(groups, start=1):
         claim_id = f"C{n:03d}"
         label = _label([units[i] for i in members])
         carrying = sorted({units[i].outlet for i in members})
+        idx = np.array(members, dtype=np.intp)
         seen: set[tuple[str, int]] = set()
         for i in members:
             u = units[i]
-            if (u.outlet, u.position) in seen:  # two clauses of one sentence in one group: one row
+            if (u.outlet, u.position) in seen:  # two units of one sentence in one group: one row
                 continue
             seen.add((u.outlet, u.position))
-            s = by_key[(u.outlet, u.position)]
-            att = s.attributions[0] if s.attributions and s.status == "attributed" else None
+            others = idx[[units[j].outlet != u.outlet for j in members]]
+            if others.size:    # the evidence: its best match in the group from another outlet
+                score, near = float(sim[i, others].max()), None
+            else:              # a claim only this outlet carries: its nearest unit elsewhere
+                elsewhere = np.array([j for j in range(len(units)) if units[j].outlet != u.outlet], dtype=np.intp)
+                near = int(elsewhere[np.argmax(sim[i, elsewhere])]) if elsewhere.size else None
+                score = float(sim[i, near]) if near is not None else float("nan")
             rows.append({
-                "claim_id": claim_id, "label": label, "outlet": u.outlet, "status": s.status,
-                "source": (att.resolved_source or att.source) if att else "",
-                "source_kind": att.source_kind if att else "", "cue": att.cue if att else "",
-                "cue_class": att.cue_class if att else "", "quote": att.quote if att else "",
+                "claim_id": claim_id, "label": label, "outlet": u.outlet, "status": u.status, "source": u.source,
+                "source_kind": u.source_kind, "cue": u.cue, "cue_class": u.cue_class, "quote": u.quote,
                 "sentence": u.sentence, "position": u.position, "paragraph": u.paragraph,
                 "lede": u.paragraph == 0, "outlets_carrying": len(carrying),
+                "unit": u.text if u.end >= 0 else u.sentence, "unit_start": u.start, "unit_end": u.end,
+                "score": round(score, 4), "possibly_carried": False,
+                "nearest": units[near].sentence if near is not None else "",
+                "nearest_outlet": units[near].outlet if near is not None else "",
             })
         for outlet in outlets:
-            if outlet not in carrying:
-                rows.append({"claim_id": claim_id, "label": label, "outlet": outlet, "status": "omitted",
-                             "source": "", "source_kind": "", "cue": "", "cue_class": "", "quote": "",
-                             "sentence": "", "position": pd.NA, "paragraph": pd.NA, "lede": False,
-                             "outlets_carrying": len(carrying)})
+            if outlet in carrying:
+                continue
+            mine = of_outlet[outlet]
+            near = int(mine[np.unravel_index(np.argmax(sim[np.ix_(mine, idx)]), (mine.size, idx.size))[0]]) \
+                if mine.size else None
+            score = float(sim[np.ix_(mine, idx)].max()) if mine.size else float("nan")
+            rows.append({"claim_id": claim_id, "label": label, "outlet": outlet, "status": "omitted",
+                         "source": "", "source_kind": "", "cue": "", "cue_class": "", "quote": "",
+                         "sentence": "", "position": pd.NA, "paragraph": pd.NA, "lede": False,
+                         "outlets_carrying": len(carrying), "unit": "", "unit_start": pd.NA, "unit_end": pd.NA,
+                         "score": round(score, 4), "possibly_carried": bool(score >= possible),
+                         "nearest": units[near].sentence if near is not None else "",
+                         "nearest_outlet": outlet if near is not None else ""})
     frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    frame["position"] = frame["position"].astype("Int64")
-    frame["paragraph"] = frame["paragraph"].astype("Int64")
+    for column in ("position", "paragraph", "unit_start", "unit_end"):
+        frame[column] = frame[column].astype("Int64")
     return frame
 
 
@@ -90,15 +140,38 @@ def _label(members: list[Unit]) -> str:
     return text[:LABEL_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def coverage_matrix(claims: pd.DataFrame, order: Sequence[str], min_outlets: int = 2) -> pd.DataFrame:
-    """Claims (rows) × outlets (columns) -> the strongest status of that outlet for that claim."""
+POSSIBLY = "possibly carried"
+
+
+def coverage_matrix(claims: pd.DataFrame, order: Sequence[str], min_outlets: int = 2,
+                    value: str = "status") -> pd.DataFrame:
+    """Claims (rows) × outlets (columns) -> the strongest status of that outlet for that claim (an
+    omitted cell whose nearest unit scores close to the threshold reads "possibly carried"), or with
+    ``value="score"`` the match score of the evidence behind that cell."""
     rank = {"attributed": 3, "asserted": 4, "hedged": 2, "omitted": 0}
     shown = claims[claims.outlets_carrying >= min_outlets]
     if shown.empty:
         return pd.DataFrame(columns=list(order))
-    best = (shown.assign(r=shown.status.map(rank)).sort_values("r", ascending=False)
-            .drop_duplicates(["claim_id", "outlet"]).pivot(index="claim_id", columns="outlet", values="status"))
-    return best.reindex(columns=[o for o in order if o in best.columns])
+    best = shown.assign(r=shown.status.map(rank)).sort_values("r", ascending=False).drop_duplicates(["claim_id", "outlet"])
+    if value == "status" and "possibly_carried" in best:
+        best = best.assign(status=best.status.where(~((best.status == "omitted") & best.possibly_carried.astype(bool)),
+                                                    POSSIBLY))
+    table = best.pivot(index="claim_id", columns="outlet", values=value)
+    return table.reindex(columns=[o for o in order if o in table.columns])
+
+
+def exclusive_claims(claims: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """What only one outlet carries: per outlet, each such claim unit with its nearest unit in another
+    outlet (sentence, outlet) and that match's score, nearest first, so a reader can check that it is
+    really the outlet's own."""
+    only = claims[(claims.outlets_carrying == 1) & (claims.status != "omitted")]
+    columns = ["outlet", "claim_id", "status", "source", "unit", "sentence", "position", "nearest_outlet", "nearest",
+               "score"]
+    if only.empty:
+        return pd.DataFrame(columns=columns)
+    rank = {o: i for i, o in enumerate(order)}
+    out = only.assign(_o=only.outlet.map(rank)).sort_values(["_o", "score", "position"], ascending=[True, False, True])
+    return out[columns].reset_index(drop=True)
 
 
 def outlet_summary(claims: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
@@ -107,6 +180,8 @@ def outlet_summary(claims: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     shared = claims[claims.outlets_carrying >= 2]
     for outlet in order:
         mine = claims[claims.outlet == outlet]
+        mine_shared = shared[shared.outlet == outlet]
+        gaps, near = mine_shared.status.eq("omitted"), _possible(mine_shared)
         carried = mine[mine.status != "omitted"].drop_duplicates("claim_id")
         said = mine[mine.status != "omitted"]
         sources = said[said.source != ""]
@@ -114,7 +189,8 @@ def outlet_summary(claims: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
         rows.append({
             "outlet": outlet,
             "claims_carried": carried.claim_id.nunique(),
-            "shared_claims_omitted": int((shared[shared.outlet == outlet].status == "omitted").sum()),
+            "shared_claims_omitted": int((gaps & ~near).sum()),
+            "shared_claims_possibly_carried": int((gaps & near).sum()),
             "share_attributed": (said.status == "attributed").sum() / n if len(said) else np.nan,
             "share_asserted": (said.status == "asserted").sum() / n if len(said) else np.nan,
             "share_hedged": (said.status == "hedged").sum() / n if len(said) else np.nan,
@@ -122,8 +198,15 @@ def outlet_summary(claims: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
             "anonymous_sources": int((sources.source_kind == "anonymous").sum()),
             "collective_sources": int((sources.source_kind == "collective").sum()),
             "distinct_sources": sources.source.nunique(),
+            "single_outlet_claims": mine[(mine.status != "omitted") & (mine.outlets_carrying == 1)].claim_id.nunique(),
         })
     return pd.DataFrame(rows)
+
+
+def _possible(frame: pd.DataFrame) -> pd.Series:
+    if "possibly_carried" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame.possibly_carried.fillna(False).astype(bool)
 
 
 def _spelling_key(name: str) -> str:
@@ -156,4 +239,7 @@ def omissions(claims: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame:
     """Claims that most other outlets carry and one outlet leaves out."""
     n_outlets = claims.outlet.nunique()
     omitted = claims[(claims.status == "omitted") & (claims.outlets_carrying >= max(2, min_share * (n_outlets - 1)))]
-    return omitted[["outlet", "claim_id", "label", "outlets_carrying"]].sort_values(["outlet", "claim_id"]).reset_index(drop=True)
+    if "possibly_carried" in omitted:   # a near match is shown with its sentence, not as a clean omission
+        omitted = omitted[~omitted.possibly_carried.astype(bool)]
+    return omitted[["outlet", "claim_id", "label", "outlets_carrying", "score", "nearest"]].sort_values(
+        ["outlet", "claim_id"]).reset_index(drop=True)

@@ -1162,6 +1162,13 @@ def _core(sentence: str, atts: Sequence[Attribution]) -> str:
     return sentence
 
 
+def remember_core(text: str, core: str) -> None:
+    """Record the claim of a text that is already a claim unit (a piece of a sentence)."""
+    if len(_CORES) > 50_000:
+        _CORES.clear()
+    _CORES[text] = core
+
+
 def claim_core(sentence: str, lang: str = "en") -> str:
     """The claim without its attribution wrapper: "Lavrov said that X" -> "X" (when X is most of it),
     as the sentence's article attributed it; a sentence met alone is attributed alone."""
@@ -1247,7 +1254,10 @@ def _from_found(found: "labeller.Found", tokens: list, sent, para_start: int, po
     def chars(span: tuple[int, int] | None) -> Span | None:
         if span is None or span[0] >= span[1]:
             return None
-        return tokens[span[0]].idx - para_start, tokens[span[1] - 1].idx + len(tokens[span[1] - 1]) - para_start
+        # a token the parser read across the sentence's edge (".NET" after "of") is cut at the edge
+        start = max(tokens[span[0]].idx - para_start, base)
+        end = min(tokens[span[1] - 1].idx + len(tokens[span[1] - 1]) - para_start, base + len(sent.text))
+        return (start, end) if start < end else None
 
     cue_span = chars(found.cue)
     source_span = chars(found.source)

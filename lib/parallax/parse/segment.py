@@ -119,7 +119,11 @@ def split_sentences(paragraph: str, lang: str = "en") -> tuple[tuple[int, int], 
                 previous = paragraph[spans[-1][0]:spans[-1][1]]
                 rest = piece[1:].lstrip()
                 start, piece = end - len(rest), rest
-            if not any(ch.isalnum() for ch in piece) or _binds(previous, piece) or _is_tail(previous, piece):
+            # no space between the two pieces: pysbd cut inside a word (".NET", "Node.js")
+            # ("claims.Russian", two sentences a page glued, stays cut)
+            glued = (start == spans[-1][1] and previous[-1:] == "." and piece[:1].isalnum()
+                     and not (piece[:1].isupper() and piece[1:2].islower()))
+            if glued or not any(ch.isalnum() for ch in piece) or _binds(previous, piece) or _is_tail(previous, piece):
                 spans[-1] = (spans[-1][0], end)  # a bare mark, "Sr." / "Dec. 28", or a quotation's tail
                 continue
         spans.append((start, end))

@@ -141,9 +141,12 @@ def article_length(articles: list[Article], outlets: dict[str, str], colors: dic
     return fig
 
 
-STATUS_COLORS = {"attributed": "#0072B2", "hedged": "#F0E442", "asserted": "#D55E00", "omitted": "#EEEEEE"}
+STATUS_COLORS = {"attributed": "#0072B2", "hedged": "#F0E442", "asserted": "#D55E00", "omitted": "#EEEEEE",
+                 "possibly carried": "#BBBBBB"}
 STATUS_LABELS = {"attributed": "attributed (credits a source)", "hedged": "hedged (own voice, qualified)",
-                 "asserted": "asserted (outlet's own voice)", "omitted": "omitted"}
+                 "asserted": "asserted (outlet's own voice)", "omitted": "omitted",
+                 "possibly carried": "possibly carried (a near match: check the sentence)"}
+MAX_MAP_ROWS = 200   # beyond this the map cannot be read; the table has every claim
 
 
 def _legend(ax: plt.Axes, statuses: Sequence[str]) -> None:
@@ -161,15 +164,25 @@ def _shorten(text: str, width: int) -> str:
 
 
 def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
-                 max_claims: int = 30, min_outlets: int = 2) -> Figure:
-    """Claims (rows) × outlets (columns), coloured by how the outlet carries the claim; L marks the lede.
-    Claims carried by fewer than ``min_outlets`` outlets are left out; at most ``max_claims`` rows."""
+                 max_claims: int = MAX_MAP_ROWS, min_outlets: int = 2) -> Figure:
+    """Claims (rows) × outlets (columns), coloured by how the outlet carries the claim, each cell with the
+    match score of its evidence; L marks the lede. Every claim that ``min_outlets`` or more outlets carry
+    is shown (up to ``max_claims`` rows, said in the subtitle); the claims one outlet alone carries are
+    counted per outlet under the map."""
     title = "Which outlet carries which claim, and how?"
     claims = result["claims"]
     matrix = coverage_matrix(claims, list(outlets), min_outlets)
+    singles = claims[(claims.outlets_carrying == 1) & (claims.status != "omitted")].drop_duplicates("claim_id")
+    single_note = ("Claims only one outlet carries: " + ", ".join(
+        f"{outlets.get(o, o)} {n}" for o, n in singles.outlet.value_counts().reindex(list(outlets)).dropna().astype(int).items())
+        + " (each with its nearest sentence elsewhere in exclusive_claims.csv)") if len(singles) else \
+        "No claim is carried by one outlet alone"
     if matrix.empty:
-        return _empty(title, f"No claim is carried by {min_outlets} or more outlets")
+        return _empty(title, f"No claim is carried by {min_outlets} or more outlets. {single_note}")
+    total = len(matrix)
     matrix = matrix.head(max_claims)
+    scores = coverage_matrix(claims, list(outlets), min_outlets, value="score").reindex(index=matrix.index,
+                                                                                           columns=matrix.columns)
     labels = claims.drop_duplicates("claim_id").set_index("claim_id").label
     lede = set(map(tuple, claims[claims.lede][["claim_id", "outlet"]].values))
     # wide enough for the subtitle, which starts where the claim labels end, even with two outlets
@@ -177,15 +190,21 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     fig, ax = plt.subplots(figsize=(max(11.5, 3.2 + 1.25 * len(matrix.columns) + 3), max(3.4, 1.4 + 0.32 * len(matrix))),
                            layout="constrained")
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
-    ax.set_title(f"Claims carried by {min_outlets} or more outlets ({len(matrix)} shown); L = in the outlet's first paragraph",
-                 fontsize=9.5, color="#444444", loc="left")
+    shown = f"all {total}" if total <= len(matrix) else f"the first {len(matrix)} of {total}: see claims.csv for the rest"
+    ax.set_title(f"Claims carried by {min_outlets} or more outlets ({shown}); L = in the outlet's first paragraph; "
+                 f"numbers: match score of the evidence\n{single_note}", fontsize=9.5, color="#444444", loc="left")
     for r, claim in enumerate(matrix.index):
         for c, outlet in enumerate(matrix.columns):
             status = matrix.loc[claim, outlet] if isinstance(matrix.loc[claim, outlet], str) else "omitted"
-            ax.add_patch(plt.Rectangle((c, r), 0.94, 0.9, facecolor=STATUS_COLORS[status], edgecolor="white"))
-            if (claim, outlet) in lede and status != "omitted":
-                ax.text(c + 0.47, r + 0.47, "L", ha="center", va="center", fontsize=8, fontweight="bold",
-                        color="white" if status in ("attributed", "asserted") else "black")
+            dark = status in ("attributed", "asserted")
+            ax.add_patch(plt.Rectangle((c, r), 0.94, 0.9, facecolor=STATUS_COLORS[status], edgecolor="white",
+                                       hatch="///" if status == "possibly carried" else None))
+            mark = "L " if (claim, outlet) in lede and status not in ("omitted", "possibly carried") else ""
+            score = scores.loc[claim, outlet]
+            text = mark + (f"{score:.2f}" if pd.notna(score) else "")
+            if text:
+                ax.text(c + 0.47, r + 0.47, text, ha="center", va="center", fontsize=7,
+                        fontweight="bold" if mark else "normal", color="white" if dark else "black")
     ax.set_xlim(0, len(matrix.columns))
     ax.set_ylim(len(matrix), 0)
     ax.set_xticks([c + 0.47 for c in range(len(matrix.columns))], [outlets[o] for o in matrix.columns],
@@ -197,7 +216,7 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    _legend(ax, ["attributed", "hedged", "asserted", "omitted"])
+    _legend(ax, ["attributed", "hedged", "asserted", "possibly carried", "omitted"])
     return fig
 
 

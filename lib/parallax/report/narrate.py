@@ -102,7 +102,9 @@ def claims_reading(result: dict[str, pd.DataFrame], names: dict[str, str]) -> st
     lines = [f"Parallax found **{claims.claim_id.nunique()} claims**; **{shared}** of them are carried by two or "
              "more outlets and appear in the map. Blue cells credit a source (\"X said\"), orange cells state the "
              "claim in the outlet's own voice, yellow cells hedge it (\"alleged\", \"reportedly\"), grey cells "
-             "mean the outlet does not carry it."]
+             "mean the outlet does not carry it, hatched cells that it has a sentence close to it (possibly "
+             "carried: read it before calling it an omission). The number in a cell is the match score of the "
+             "evidence behind it."]
     if len(summary) >= 2 and summary.share_asserted.notna().any():
         most = summary.loc[summary.share_asserted.idxmax()]
         least = summary.loc[summary.share_attributed.idxmax()]
@@ -114,10 +116,15 @@ def claims_reading(result: dict[str, pd.DataFrame], names: dict[str, str]) -> st
         if top.shared_claims_omitted:
             lines.append(f"**{esc(names.get(top.outlet, top.outlet))}** leaves out the most claims that other outlets "
                          f"carry ({int(top.shared_claims_omitted)}): see the table of omissions below.")
-    lines.append("How to read it with care: a claim group joins sentences that Parallax judged to say the same "
-                 "thing, from their wording; it can split one claim told in very different words (a grey cell may "
-                 "then be a claim told differently) or join two close ones. Check the sentences in "
-                 "`tables/claims.csv` before citing a cell.")
+    singles = claims[(claims.outlets_carrying == 1) & (claims.status != "omitted")].claim_id.nunique()
+    if singles:
+        lines.append(f"**{singles}** claims are carried by one outlet alone; each is listed below with the nearest "
+                     "sentence of another outlet and its score.")
+    lines.append("How to read it with care: a claim group joins claim units that a model trained on paraphrase "
+                 "pairs and hand-linked real articles judged to say the same thing; on real articles it still "
+                 "splits many claims told in very different words (a grey cell may then be a claim told "
+                 "differently) and can join two close ones. Check the sentences in `tables/claims.csv` before "
+                 "citing a cell.")
     return "\n\n".join(lines)
 
 

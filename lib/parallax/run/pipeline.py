@@ -76,9 +76,9 @@ def readability(run: Run, articles: list[Article]) -> pd.DataFrame:
     return tidy
 
 
-def claims(run: Run, articles: list[Article], matcher: str = "lexical") -> dict[str, pd.DataFrame]:
-    """Attribution per sentence, claim groups across outlets, coverage; writes claims.csv,
-    claim_summary.csv and sources.csv. Returns those tables by name."""
+def claims(run: Run, articles: list[Article], matcher: str = "learned") -> dict[str, pd.DataFrame]:
+    """Attribution per sentence, claim units grouped across outlets, coverage; writes claims.csv,
+    claim_summary.csv, sources.csv and exclusive_claims.csv. Returns those tables by name."""
     from parallax.compare.align import MATCHERS
 
     with run.stage("claims"):
@@ -91,8 +91,9 @@ def claims(run: Run, articles: list[Article], matcher: str = "lexical") -> dict[
             "claim_summary": coverage.outlet_summary(claims_frame, keys),
             "sources": coverage.quoted_sources(attributed),
             "omissions": coverage.omissions(claims_frame),
+            "exclusive_claims": coverage.exclusive_claims(claims_frame, keys),
         }
-        for name in ("claims", "claim_summary", "sources"):
+        for name in ("claims", "claim_summary", "sources", "exclusive_claims"):
             tables.write_table(run.folder, name, result[name])
     return result
 

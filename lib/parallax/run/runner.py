@@ -31,7 +31,7 @@ def _progress(total: int, desc: str, enabled: bool) -> Any:
 
 
 def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path | None = None,
-              progress: bool | None = None, quiet: bool = False, matcher: str = "lexical",
+              progress: bool | None = None, quiet: bool = False, matcher: str = "learned",
               lexicons: dict[str, str] | None = None, settings: FetchSettings | None = None,
               wait: bool = False, rerun_of: Path | None = None) -> tuple[Path | None, int]:
     """Run one story end to end into a new run folder; return ``(folder, exit status)``.
@@ -184,7 +184,7 @@ def rerun(run_dir: Path, out: Path | None = None, cache_dir: Path | None = None,
         spec = Path(tmp) / runs.SPEC_COPY
         spec.write_text(text, encoding="utf-8")
         return run_story(spec, Path(out) if out else run_dir.parent.parent, offline=True, cache_dir=cache_dir,
-                         quiet=quiet, matcher=parameters.get("matcher", "lexical"),
+                         quiet=quiet, matcher=parameters.get("matcher", "learned"),
                          lexicons=parameters.get("lexicons") or {}, rerun_of=run_dir)
 
 

@@ -1,0 +1,247 @@
+"""Do two claim units say the same thing? Signals of a pair, combined by a model trained on data.
+
+Each unit is read once into a :class:`Profile` (its words, word n-grams, stems, numbers, names,
+negation, the static sentence vector of :mod:`parallax.compare.encoder`), taken from the claim with
+its attribution wrapper removed ("Lavrov said that X" -> "X"). A pair's signals (:data:`FEATURES`):
+how many of each text's word 1- to 4-grams the other has, stem overlap, length difference, numbers
+shared or in conflict, names shared, negation on one side only, and the cosine of the two vectors.
+A logistic regression trained on MSRP train and on cross-outlet sentence pairs of hand-annotated
+BASIL triplets (``bench/train_matcher.py``; weights and model card in ``parallax/models/matcher/``)
+turns them into the probability that the two carry the same claim.
+
+The same features are computed two ways with one code path: for a list of pairs (training, the
+benchmark) and for every pair of a story's units at once (sparse matrix products), so the
+probabilities a run groups with are the ones that were measured.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from parallax.compare.encoder import encoder
+from parallax.outlet.attribution import claim_core
+from parallax.parse.words import keys, stem_word
+from parallax.thresholds import value as limit
+
+NGRAMS = (1, 2, 3, 4)
+NEGATIONS = frozenset("not no never n't nobody nothing none neither nor without".split())
+STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being
+it its this that these those he she they we you i his her their our your them him us so than then there
+here which who whom whose what when where why how also has have had do does did will would can could may might
+shall should must into about over after before under up down out off again very just more most such only own same
+other some any each both few all too s t said says""".split())
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+FEATURES = tuple(
+    [f"{k}{n}" for n in NGRAMS for k in ("gram_min", "gram_max", "gram_f1")]
+    + ["stem_min", "stem_max", "stem_jaccard", "len_logratio", "len_diff", "num_both", "num_conflict",
+       "num_jaccard", "name_jaccard", "name_diff", "neg_xor", "wrapped", "vector_cos"])
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the pair signals read of one unit."""
+
+    grams: tuple[frozenset[str], ...]   # word n-grams, n = 1..4, of the folded words
+    stems: frozenset[str]               # stems of the content words
+    numbers: frozenset[str]
+    names: frozenset[str]               # capitalised words after the first
+    negated: bool
+    length: int                         # words
+    wrapped: bool                       # the unit had an attribution wrapper taken off
+
+
+@lru_cache(maxsize=50_000)
+def profile(text: str, lang: str = "en") -> Profile:
+    core = claim_core(text, lang)
+    return _profile(core, core != text, lang)
+
+
+def _profile(core: str, wrapped: bool, lang: str) -> Profile:
+    words = [w for w in keys(core, lang) if any(c.isalnum() for c in w)]
+    grams = tuple(frozenset(" ".join(words[i:i + n]) for i in range(len(words) - n + 1)) for n in NGRAMS)
+    stems = frozenset(stem_word(w, lang) for w in words if w not in STOPWORDS and not w[:1].isdigit())
+    capitals = re.findall(r"\b[^\W\d_][\w'’-]*", core)
+    names = frozenset(w.casefold() for w in capitals[1:] if w[:1].isupper())
+    return Profile(grams=grams, stems=stems, numbers=frozenset(n.replace(",", "") for n in _NUMBER.findall(core)),
+                   names=names, negated=bool(NEGATIONS & set(words)), length=len(words), wrapped=wrapped)
+
+
+def _incidence(sets: Sequence[frozenset[str]]) -> sparse.csr_matrix:
+    """A binary unit x item matrix."""
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, items in enumerate(sets):
+        for item in items:
+            rows.append(i)
+            cols.append(vocab.setdefault(item, len(vocab)))
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                             shape=(len(sets), max(len(vocab), 1)))
+
+
+class _Pairs:
+    """Features of the pairs (i, j) of a list of units: either given index arrays, or all pairs (a matrix)."""
+
+    def __init__(self, profiles: Sequence[Profile], vectors: np.ndarray, ii: np.ndarray | None = None,
+                 jj: np.ndarray | None = None) -> None:
+        self.p, self.v, self.ii, self.jj = profiles, vectors, ii, jj
+
+    def shared(self, sets: Sequence[frozenset[str]]) -> np.ndarray:
+        m = _incidence(sets)
+        if self.ii is None:
+            return (m @ m.T).toarray()
+        return np.asarray(m[self.ii].multiply(m[self.jj]).sum(axis=1)).ravel()
+
+    def each(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        values = np.asarray(values, dtype=np.float32)
+        if self.ii is None:
+            return values[:, None], values[None, :]
+        return values[self.ii], values[self.jj]
+
+    def features(self) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for k, n in enumerate(NGRAMS):
+            sets = [p.grams[k] for p in self.p]
+            both = self.shared(sets)
+            la, lb = self.each(np.array([len(s) for s in sets]))
+            pa, pb = both / np.maximum(la, 1), both / np.maximum(lb, 1)
+            out[f"gram_min{n}"], out[f"gram_max{n}"] = np.minimum(pa, pb), np.maximum(pa, pb)
+            out[f"gram_f1{n}"] = 2 * both / np.maximum(la + lb, 1)
+        stems = [p.stems for p in self.p]
+        both = self.shared(stems)
+        la, lb = self.each(np.array([len(s) for s in stems]))
+        out["stem_min"] = np.minimum(both / np.maximum(la, 1), both / np.maximum(lb, 1))
+        out["stem_max"] = np.maximum(both / np.maximum(la, 1), both / np.maximum(lb, 1))
+        out["stem_jaccard"] = both / np.maximum(la + lb - both, 1)
+        wa, wb = self.each(np.array([p.length for p in self.p]))
+        out["len_logratio"] = np.abs(np.log((wa + 1) / (wb + 1)))
+        out["len_diff"] = np.abs(wa - wb) / np.maximum(np.maximum(wa, wb), 1)
+        nums = [p.numbers for p in self.p]
+        both = self.shared(nums)
+        na, nb = self.each(np.array([len(s) for s in nums]))
+        has = (na > 0) & (nb > 0)
+        out["num_both"] = has.astype(np.float32)
+        out["num_conflict"] = (has & (both == 0)).astype(np.float32)
+        union = na + nb - both
+        out["num_jaccard"] = np.where(union > 0, both / np.maximum(union, 1), 0.0)
+        names = [p.names for p in self.p]
+        both = self.shared(names)
+        ca, cb = self.each(np.array([len(s) for s in names]))
+        union = ca + cb - both
+        out["name_jaccard"] = np.where(union > 0, both / np.maximum(union, 1), 1.0)
+        out["name_diff"] = union - both
+        ga, gb = self.each(np.array([p.negated for p in self.p]))
+        out["neg_xor"] = (ga != gb).astype(np.float32)
+        ra, rb = self.each(np.array([p.wrapped for p in self.p]))
+        out["wrapped"] = ra + rb
+        if self.ii is None:
+            out["vector_cos"] = self.v @ self.v.T
+        else:
+            out["vector_cos"] = np.einsum("ij,ij->i", self.v[self.ii], self.v[self.jj])
+        shape = (len(self.p), len(self.p)) if self.ii is None else (len(self.ii),)
+        return {k: np.broadcast_to(np.asarray(v, dtype=np.float32), shape) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A logistic regression over :data:`FEATURES` (standardised), from ``models/matcher/weights.json``."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PairModel":
+        return cls(tuple(data["features"]), np.asarray(data["mean"], dtype=np.float32),
+                   np.asarray(data["scale"], dtype=np.float32), np.asarray(data["coef"], dtype=np.float32),
+                   float(data["intercept"]), float(data["threshold"]))
+
+    def probability(self, feats: dict[str, np.ndarray]) -> np.ndarray:
+        logit = None
+        for k, name in enumerate(self.features):
+            term = (feats[name] - self.mean[k]) * (self.coef[k] / self.scale[k])
+            logit = term if logit is None else logit + term
+        return 1.0 / (1.0 + np.exp(-(logit + self.intercept)))
+
+
+@lru_cache(maxsize=1)
+def model() -> PairModel:
+    """The shipped pair model."""
+    text = resources.files("parallax").joinpath("models", "matcher", "weights.json").read_text(encoding="utf-8")
+    return PairModel.from_json(json.loads(text))
+
+
+def profiles_and_vectors(texts: Sequence[str], lang: str = "en") -> tuple[list[Profile], np.ndarray]:
+    profiles = [profile(t, lang) for t in texts]
+    vectors = encoder().encode([claim_core(t, lang) for t in texts])
+    return profiles, vectors
+
+
+def pair_features(pairs: Sequence[tuple[str, str]], lang: str = "en") -> dict[str, np.ndarray]:
+    """The features of each pair of texts (training and benchmarks)."""
+    texts = sorted({t for pair in pairs for t in pair})
+    index = {t: i for i, t in enumerate(texts)}
+    profiles, vectors = profiles_and_vectors(texts, lang)
+    ii = np.array([index[a] for a, _ in pairs], dtype=np.intp)
+    jj = np.array([index[b] for _, b in pairs], dtype=np.intp)
+    return _Pairs(profiles, vectors, ii, jj).features()
+
+
+def matrix_features(texts: Sequence[str], lang: str = "en") -> dict[str, np.ndarray]:
+    """The features of every pair of texts, as n x n matrices."""
+    profiles, vectors = profiles_and_vectors(texts, lang)
+    return _Pairs(profiles, vectors).features()
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+@dataclass
+class LearnedMatcher:
+    """The default matcher: the pair model's probability that two units carry the same claim."""
+
+    name: str = "learned"
+    link: float | None = None    # the grouping threshold; None: the thresholds table's align.learned_link
+
+    @property
+    def threshold(self) -> float:
+        """The probability two units need to be linked into one claim group."""
+        return limit("align.learned_link") if self.link is None else self.link
+
+    @property
+    def pair_threshold(self) -> float:
+        """The probability above which one pair is called "the same claim" (chosen on the training pairs)."""
+        return model().threshold
+
+    def similarity(self, sentences: Sequence[str], lang: str = "en") -> np.ndarray:
+        """The probability of every pair (n x n; the diagonal is 1)."""
+        if not sentences:
+            return np.zeros((0, 0), dtype=np.float32)
+        prob = model().probability(matrix_features(sentences, lang)).astype(np.float32)
+        np.fill_diagonal(prob, 1.0)
+        return prob
+
+    def score_pairs(self, pairs: Sequence[tuple[str, str]], lang: str = "en") -> np.ndarray:
+        """The probability of each pair."""
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        return model().probability(pair_features(pairs, lang)).astype(np.float32)
+
+    def compatible(self, a: str, b: str) -> bool:
+        """False when both name numbers and they share none ("91 drones" vs "19 drones")."""
+        na, nb = profile(a).numbers, profile(b).numbers
+        return not (na and nb and not (na & nb))
