@@ -29,6 +29,7 @@ from parallax.parse.words import tokens as word_tokens
 MIN_WORDS = 4          # a piece with fewer words is no claim of its own
 MIN_OWN_WORDS = 5      # the outlet's own words left over must say this much to be a unit
 _THAT_SPLIT = re.compile(r",?\s+(?:and|but)\s+(?:that|whether)\s+", re.IGNORECASE)
+_COMPLEMENTIZER = re.compile(r"(?:that|whether)\s+", re.IGNORECASE)
 _CLAIM_NOUNS = "allegation|claim|accusation|charge|assertion|account|version|story|report"
 
 
@@ -127,6 +128,8 @@ def sentence_units(s: SentenceAttribution, sentence_start: int, tokens: Sequence
             bounds.append(ce)
             for ps, pe in zip(bounds[0::2], bounds[1::2]):
                 ps, pe = _trim(text, ps, pe)
+                lead = _COMPLEMENTIZER.match(text, ps, pe)   # "that the drones...": the claim starts after "that"
+                ps = lead.end() if lead else ps
                 if pe > ps and _words(text[ps:pe]) >= MIN_WORDS:
                     pieces.append(Piece(ps, pe, "attributed", a))
     elif tokens:
