@@ -251,6 +251,19 @@ def _fragment(text: str, lang: str) -> bool:
     return len(tokens(core, lang)) < 4 and len(re.sub(r"[\W_]", "", core)) < 20
 
 
+def _number_conflicts(nums: Sequence[frozenset[str]]) -> np.ndarray:
+    """n x n: True where both units name numbers and share none."""
+    index: dict[str, int] = {}
+    for ns in nums:
+        for x in ns:
+            index.setdefault(x, len(index))
+    m = np.zeros((len(nums), max(len(index), 1)), dtype=np.float32)
+    for i, ns in enumerate(nums):
+        m[i, [index[x] for x in ns]] = 1.0
+    has = m.any(axis=1)
+    return has[:, None] & has[None, :] & ((m @ m.T) == 0)
+
+
 def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en") -> np.ndarray:
     """The matcher's score of every pair of units (n x n). A fragment of a few words ("Bridge: Mill
     Street", a list item) is contained in many sentences without carrying their claim: it scores
@@ -281,24 +294,25 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
         sim = similarities(units, matcher, lang)
     outlets = np.array([u.outlet for u in units])
     cross = outlets[:, None] != outlets[None, :]
-    nums = [numbers(u.text) for u in units]
+    # cluster-level sums, updated on each merge: cross-outlet similarity, cross-outlet pairs, number conflicts
+    total = np.where(cross, sim, 0.0).astype(np.float64)
+    pairs = cross.astype(np.float64)
+    conflicts = _number_conflicts([numbers(u.text) for u in units]).astype(np.float64)
     ii, jj = np.nonzero(np.triu((sim >= threshold) & cross, k=1))
     order = np.argsort(-sim[ii, jj], kind="stable")
     cluster = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     for k in order:
         a, b = cluster[ii[k]], cluster[jj[k]]
-        if a == b:
+        if a == b or conflicts[a, b] > 0:
             continue
-        A, B = members[a], members[b]
-        if any(nums[x] and nums[y] and not (nums[x] & nums[y]) for x in A for y in B):
+        if pairs[a, b] and total[a, b] / pairs[a, b] < threshold:
             continue
-        block = sim[np.ix_(A, B)][cross[np.ix_(A, B)]]
-        if block.size and block.mean() < threshold:
-            continue
-        members[a] = A + B
-        for x in B:
+        for m in (total, pairs, conflicts):
+            m[a, :] += m[b, :]
+            m[:, a] += m[:, b]
+        members[a] += members.pop(b)
+        for x in members[a]:
             cluster[x] = a
-        del members[b]
     groups = sorted(members.values(), key=lambda g: (-len({units[i].outlet for i in g}), min(units[i].position for i in g)))
     return [sorted(g, key=lambda i: (units[i].outlet, units[i].position)) for g in groups]

@@ -8,6 +8,7 @@ what it shows and axes with units. ``save_chart`` writes PNG (150 dpi) and SVG.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -175,7 +176,7 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     singles = claims[(claims.outlets_carrying == 1) & (claims.status != "omitted")].drop_duplicates("claim_id")
     single_note = ("Claims only one outlet carries: " + ", ".join(
         f"{outlets.get(o, o)} {n}" for o, n in singles.outlet.value_counts().reindex(list(outlets)).dropna().astype(int).items())
-        + " (each with its nearest sentence elsewhere in exclusive_claims.csv)") if len(singles) else \
+        + " (see exclusive_claims.csv)") if len(singles) else \
         "No claim is carried by one outlet alone"
     if matrix.empty:
         return _empty(title, f"No claim is carried by {min_outlets} or more outlets. {single_note}")
@@ -191,8 +192,9 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
                            layout="constrained")
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
     shown = f"all {total}" if total <= len(matrix) else f"the first {len(matrix)} of {total}: see claims.csv for the rest"
-    ax.set_title(f"Claims carried by {min_outlets} or more outlets ({shown}); L = in the outlet's first paragraph; "
-                 f"numbers: match score of the evidence\n{single_note}", fontsize=9.5, color="#444444", loc="left")
+    ax.set_title(f"Claims carried by {min_outlets} or more outlets ({shown}); L = in the outlet's first paragraph;\n"
+                 f"numbers: match score of the evidence behind the cell\n{textwrap.fill(single_note, 110)}",
+                 fontsize=9.5, color="#444444", loc="left")
     for r, claim in enumerate(matrix.index):
         for c, outlet in enumerate(matrix.columns):
             status = matrix.loc[claim, outlet] if isinstance(matrix.loc[claim, outlet], str) else "omitted"
