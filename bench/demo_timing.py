@@ -2,7 +2,7 @@
 
 Usage: python bench/demo_timing.py [--runs 3] [--example drone-claim]
 Stages come from each run's run.json: kernel start (papermill start to the first cell),
-fetch (reading the pages), extract, analysis (readability), charts, HTML export, and the total
+fetch (reading the pages), extract, analysis (readability), claims, wording, charts, all cells, HTML export, and the total
 wall time of the command.
 """
 
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-STAGES = ("kernel_start", "fetch", "extract", "analysis", "charts", "html", "total")
+STAGES = ("kernel_start", "fetch", "extract", "analysis", "claims", "wording", "charts", "cells", "html", "total")
 
 
 def main() -> int:

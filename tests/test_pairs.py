@@ -62,3 +62,17 @@ def test_probabilities_rank_paraphrases_first_and_gate_numbers() -> None:
 def test_shipped_model_matches_the_feature_list() -> None:
     m = model()
     assert m.features == FEATURES and len(m.coef) == len(FEATURES) and 0 < m.threshold < 1
+
+
+def test_shared_counts_match_set_intersections_in_any_batch_size(monkeypatch) -> None:
+    import random
+
+    from parallax.compare import pairs
+
+    rng = random.Random(1)
+    sets = [frozenset(rng.sample("abcdefghijklmnopqrstuvwxyz", rng.randint(0, 8))) for _ in range(120)]
+    truth = np.array([[len(a & b) for b in sets] for a in sets], dtype=np.float32)
+    assert np.array_equal(pairs._shared_matrix(sets), truth)
+    monkeypatch.setattr(pairs, "PAIR_BATCH", 50)      # common items added as blocks, the rest in small batches
+    assert np.array_equal(pairs._shared_matrix(sets), truth)
+    assert pairs._shared_matrix([frozenset(), frozenset()]).sum() == 0

@@ -10,7 +10,8 @@ BASIL triplets (``bench/train_matcher.py``; weights and model card in ``parallax
 turns them into the probability that the two carry the same claim.
 
 The same features are computed two ways with one code path: for a list of pairs (training, the
-benchmark) and for every pair of a story's units at once (sparse matrix products), so the
+benchmark) and for every pair of a story's units at once (counted from the units that hold each
+word n-gram), so the
 probabilities a run groups with are the ones that were measured.
 """
 
@@ -25,7 +26,6 @@ from importlib import resources
 from typing import Sequence
 
 import numpy as np
-from scipy import sparse
 
 from parallax.compare.encoder import encoder
 from parallax.outlet.attribution import claim_core
@@ -76,16 +76,48 @@ def _profile(core: str, wrapped: bool, lang: str) -> Profile:
                    names=names, negated=bool(NEGATIONS & set(words)), length=len(words), wrapped=wrapped)
 
 
-def _incidence(sets: Sequence[frozenset[str]]) -> sparse.csr_matrix:
-    """A binary unit x item matrix."""
+PAIR_BATCH = 2_000_000   # unit pairs generated at once (at least half of n x n) when counting shared items
+
+
+def _shared_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """n x n: how many items each two units share (|A ∩ B|), from the units that hold each item,
+    counted in batches of items so that memory stays bounded however common an item is."""
+    n = len(sets)
     vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, items in enumerate(sets):
-        for item in items:
-            rows.append(i)
-            cols.append(vocab.setdefault(item, len(vocab)))
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                             shape=(len(sets), max(len(vocab), 1)))
+    units, items = [], []
+    for i, members in enumerate(sets):
+        for item in members:
+            units.append(i)
+            items.append(vocab.setdefault(item, len(vocab)))
+    counts = np.zeros(n * n, dtype=np.int64)
+    if not units:
+        return counts.reshape(n, n).astype(np.float32)
+    order = np.argsort(np.asarray(items), kind="stable")
+    holders = np.asarray(units, dtype=np.int64)[order]
+    sorted_items = np.asarray(items)[order]
+    starts = np.flatnonzero(np.r_[True, sorted_items[1:] != sorted_items[:-1]])
+    sizes = np.diff(np.r_[starts, len(holders)])
+    square = counts.reshape(n, n)
+    batch = max(PAIR_BATCH, n * n // 2)      # each batch's count adds an n x n array: fewer, larger batches
+    small = sizes.astype(np.int64) ** 2 <= batch
+    for k in np.flatnonzero(~small):          # an item most units hold: add its block in place
+        h = holders[starts[k]:starts[k] + sizes[k]]
+        square[np.ix_(h, h)] += 1
+    groups = np.flatnonzero(small)
+    cost = np.cumsum(sizes[groups].astype(np.int64) ** 2)
+    first = 0
+    while first < len(groups):
+        last = max(int(np.searchsorted(cost, (cost[first - 1] if first else 0) + batch, side="right")), first + 1)
+        g = groups[first:last]
+        # every (holder, holder) pair of these items
+        pos = np.repeat(starts[g], sizes[g]) + (np.arange(sizes[g].sum()) - np.repeat(np.cumsum(sizes[g]) - sizes[g], sizes[g]))
+        rep = np.repeat(sizes[g], sizes[g])
+        rows = np.repeat(holders[pos], rep)
+        offsets = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
+        cols = holders[np.repeat(np.repeat(starts[g], sizes[g]), rep) + offsets]
+        counts += np.bincount(rows * n + cols, minlength=n * n)
+        first = last
+    return counts.reshape(n, n).astype(np.float32)
 
 
 class _Pairs:
@@ -96,10 +128,9 @@ class _Pairs:
         self.p, self.v, self.ii, self.jj = profiles, vectors, ii, jj
 
     def shared(self, sets: Sequence[frozenset[str]]) -> np.ndarray:
-        m = _incidence(sets)
         if self.ii is None:
-            return (m @ m.T).toarray()
-        return np.asarray(m[self.ii].multiply(m[self.jj]).sum(axis=1)).ravel()
+            return _shared_matrix(sets)
+        return np.array([len(sets[i] & sets[j]) for i, j in zip(self.ii, self.jj)], dtype=np.float32)
 
     def each(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         values = np.asarray(values, dtype=np.float32)
@@ -231,7 +262,10 @@ class LearnedMatcher:
         """The probability of every pair (n x n; the diagonal is 1)."""
         if not sentences:
             return np.zeros((0, 0), dtype=np.float32)
-        prob = model().probability(matrix_features(sentences, lang)).astype(np.float32)
+        # identical units (wire copy that several outlets run) are scored once
+        unique, inverse = np.unique(np.asarray(sentences, dtype=object), return_inverse=True)
+        prob = model().probability(matrix_features(list(unique), lang)).astype(np.float32)
+        prob = prob[np.ix_(inverse, inverse)]
         np.fill_diagonal(prob, 1.0)
         return prob
 
