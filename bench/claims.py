@@ -118,32 +118,47 @@ def false_omissions(system: list[dict], gold: list[dict]) -> dict[str, list[tupl
 
     Omissions are what the coverage map and the omissions table show: cells of claims that two or more
     outlets carry (a claim one outlet alone carries is listed as that outlet's own, with its nearest
-    unit elsewhere). A system claim stands for gold claim C when it holds a sentence that carries C
-    and at least half of its sentences carry C. Each outlet whose text carries C must then not be a
-    clean omission in it: carried, or flagged ``possibly_carried`` (shown with its nearest sentence).
+    unit elsewhere). Each such system claim stands for one gold claim: among the gold claims that at
+    least half of its sentences carry, the one most of them carry; when a sentence carries several
+    claims (the gold is written per sentence, the system's units are pieces of it), ties go to the gold
+    claim whose label shares most words with the group's units. Each outlet whose text carries that
+    claim must then not be a clean omission in it: carried, or flagged ``possibly_carried`` (shown with
+    its nearest sentence).
     """
     carriers: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    labels: dict[str, set[str]] = {}
     for g in gold:
+        labels.setdefault(g["claim_id"], _words(g["label"]))
         if g["status"] != "omitted":
             carriers[g["claim_id"]].add((g["outlet"], int(g["position"])))
     members: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    texts: dict[str, set[str]] = defaultdict(set)
     cells: dict[tuple[str, str], dict] = {}
     for row in system:
         if row["status"] != "omitted" and int(row["outlets_carrying"]) >= 2:
             members[row["claim_id"]].add((row["outlet"], int(row["position"])))
+            texts[row["claim_id"]] |= _words(str(row.get("unit") or row["sentence"]))
         cells.setdefault((row["claim_id"], row["outlet"]), row)
+    stands: dict[str, list[str]] = defaultdict(list)
+    for sid, held in members.items():
+        counts = {cid: len(held & carried) for cid, carried in carriers.items() if 2 * len(held & carried) >= len(held)}
+        if counts:
+            best = max(counts, key=lambda cid: (counts[cid], len(labels[cid] & texts[sid]), cid))
+            stands[best].append(sid)
     out: dict[str, list[tuple[str, str]]] = {}
     for cid, carried in carriers.items():
         bad = []
-        for sid, held in members.items():
-            if not held & carried or 2 * len(held & carried) < len(held):
-                continue
+        for sid in stands.get(cid, []):
             for outlet in sorted({o for o, _ in carried}):
                 cell = cells.get((sid, outlet))
                 if cell is not None and cell["status"] == "omitted" and not _true(cell.get("possibly_carried")):
                     bad.append((sid, outlet))
         out[cid] = bad
     return out
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
 
 
 def _true(value) -> bool:
