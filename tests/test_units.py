@@ -53,3 +53,10 @@ def test_a_cue_inside_a_clause_the_outlet_asserts_does_not_cut_it() -> None:
             "that his aides created traffic jams as political payback.")
     s, got = units([text])
     assert [(p.start, p.end) for _, p in got] == [(0, len(text))] and got[0][1].status == s.status
+
+
+def test_a_concessive_clause_is_a_claim_of_its_own() -> None:
+    s, got = units(["He said Moscow would review its negotiating position, although it would not abandon the talks."])
+    texts = [t for t, _ in got]
+    assert texts == ["Moscow would review its negotiating position", "it would not abandon the talks"]
+    assert all(p.status == "attributed" for _, p in got)

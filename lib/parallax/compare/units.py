@@ -28,7 +28,7 @@ from parallax.parse.words import tokens as word_tokens
 
 MIN_WORDS = 4          # a piece with fewer words is no claim of its own
 MIN_OWN_WORDS = 5      # the outlet's own words left over must say this much to be a unit
-_THAT_SPLIT = re.compile(r",?\s+(?:and|but)\s+(?:that|whether)\s+", re.IGNORECASE)
+_THAT_SPLIT = re.compile(r",?\s+(?:and|but)\s+(?:that|whether)\s+|,\s+(?:although|though|whereas)\s+", re.IGNORECASE)
 _COMPLEMENTIZER = re.compile(r"(?:that|whether)\s+", re.IGNORECASE)
 _CLAIM_NOUNS = "allegation|claim|accusation|charge|assertion|account|version|story|report"
 
