@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.compare.align import MATCHERS, Unit, claim_core, group, numbers, units_of
+from parallax.compare.align import MATCHERS, Unit, claim_core, group, numbers
 
 LEX = MATCHERS["lexical"]
 
@@ -53,12 +53,6 @@ def test_claim_core_strips_the_wrapper() -> None:
 
 def test_numbers_normalised() -> None:
     assert numbers("1,200 people on Dec 28–29, 2.5%") == {"1200", "28", "29", "2.5"}
-
-
-def test_sentence_with_two_claims_splits() -> None:
-    units = units_of("x", [(3, 1, "Moscow said the drones were shot down; Kyiv said the attack never happened.")])
-    assert [u.text for u in units] == ["Moscow said the drones were shot down", "Kyiv said the attack never happened."]
-    assert all(u.position == 3 and u.sentence.startswith("Moscow") for u in units)
 
 
 def test_groups_cross_outlets_and_keep_singletons() -> None:

@@ -60,3 +60,9 @@ def test_a_concessive_clause_is_a_claim_of_its_own() -> None:
     texts = [t for t, _ in got]
     assert texts == ["Moscow would review its negotiating position", "it would not abandon the talks"]
     assert all(p.status == "attributed" for _, p in got)
+
+
+def test_two_speakers_in_one_sentence_are_two_units_each_with_its_source() -> None:
+    s, got = units(["Moscow said the drones were shot down; Kyiv said the attack never happened."])
+    assert [t for t, _ in got] == ["the drones were shot down", "the attack never happened"]
+    assert [p.attribution.source for _, p in got] == ["Moscow", "Kyiv"]

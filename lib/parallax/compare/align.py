@@ -226,22 +226,6 @@ class Unit:
     quote: str = ""
 
 
-_SPLIT = re.compile(r";\s+|,\s+(?:while|whereas|but)\s+|\s+[—–]\s+(?=[A-Z])")
-
-
-def units_of(outlet: str, sentences: Sequence[tuple[int, int, str]], min_words: int = 6) -> list[Unit]:
-    """Claim units of an outlet's sentences ``(position, paragraph, text)``: a sentence whose clauses
-    each say something (split at ";", ", while", ", but", " — ") gives one unit per clause."""
-    out = []
-    for position, paragraph, text in sentences:
-        parts = [p.strip() for p in _SPLIT.split(text) if p.strip()]
-        if len(parts) > 1 and all(len(p.split()) >= min_words for p in parts):
-            out += [Unit(outlet, position, paragraph, text, p) for p in parts]
-        else:
-            out.append(Unit(outlet, position, paragraph, text, text))
-    return out
-
-
 FRAGMENT_MATCH = limit("align.fragment_match")   # the similarity a fragment needs to join another unit
 
 

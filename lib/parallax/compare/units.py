@@ -147,6 +147,8 @@ def sentence_units(s: SentenceAttribution, sentence_start: int, tokens: Sequence
                 pieces.append(Piece(lead[0], lead[1], s.status, whole.attribution))
         pieces.append(aside)
     pieces = _dedupe([p for p in pieces if p.end > p.start and _words(text[p.start:p.end]) >= MIN_WORDS])
+    if len(pieces) <= 1 and "; " in text:
+        pieces = _semicolon_clauses(s, sentence_start) or pieces
     if len(pieces) <= 1:
         if pieces and pieces[0].attribution is None and pieces[0].source:   # the sentence is the aside
             return [Piece(0, len(text), "attributed", None, pieces[0].source, pieces[0].cue)]
@@ -154,8 +156,24 @@ def sentence_units(s: SentenceAttribution, sentence_start: int, tokens: Sequence
     return pieces
 
 
-def _covers_most(p: Piece, text: str) -> bool:
-    return _words(text[p.start:p.end]) >= 0.6 * max(_words(text), 1)
+def _semicolon_clauses(s: SentenceAttribution, sentence_start: int) -> list[Piece]:
+    """Independent clauses joined by a semicolon ("Moscow said X; Kyiv said Y"), each with the
+    attribution whose cue it holds, else the sentence's own status."""
+    text, out, start = s.text, [], 0
+    for part in re.split(r"(?<=;) ", text) + [""]:
+        if not part:
+            break
+        a, b = _trim(text, start, start + len(part))
+        start += len(part) + 1
+        if _words(text[a:b]) < MIN_WORDS:
+            return []
+        att = next((x for x in s.attributions if a <= x.cue_span[0] - sentence_start < b), None)
+        if att and att.content_span and a <= att.content_span[0] - sentence_start < att.content_span[1] - sentence_start <= b:
+            a, b = _trim(text, att.content_span[0] - sentence_start, att.content_span[1] - sentence_start)
+            lead = _COMPLEMENTIZER.match(text, a, b)
+            a = lead.end() if lead else a
+        out.append(Piece(a, b, "attributed" if att else ("asserted" if s.status == "attributed" else s.status), att))
+    return out if len(out) > 1 else []
 
 
 def _dedupe(pieces: list[Piece]) -> list[Piece]:
