@@ -83,3 +83,30 @@ def test_a_fragment_joins_only_a_near_identical_unit() -> None:
              Unit("c", 0, 0, "Bridge: Mill Street.", "Bridge: Mill Street.")]
     assert LEX.similarity([claim, "Bridge: Mill Street"])[0, 1] >= LEX.threshold   # contained, by overlap
     assert sorted(group(units, LEX)) == [[0], [1, 2]]
+
+
+def test_grouping_honours_a_plug_in_matchers_gate() -> None:
+    """A matcher without a ``conflicts`` matrix is asked ``compatible`` of each pair, and grouping obeys it."""
+    from dataclasses import dataclass
+
+    import numpy as np
+
+    @dataclass
+    class Picky:
+        name: str = "picky"
+        threshold: float = 0.5
+
+        def similarity(self, sentences, lang="en"):
+            return np.ones((len(sentences), len(sentences)), dtype=np.float32)
+
+        def score_pairs(self, pairs, lang="en"):
+            return np.ones(len(pairs), dtype=np.float32)
+
+        def compatible(self, a, b):
+            return ("Kyiv" in a) == ("Kyiv" in b)
+
+    texts = ["Kyiv denied the attack on the residence.", "Kyiv said the attack never took place.",
+             "Moscow said the attack was state terrorism."]
+    units = [Unit(o, 0, 0, t, t) for o, t in zip("abc", texts)]
+    groups = group(units, Picky())
+    assert sorted(map(sorted, groups)) == [[0, 1], [2]]

@@ -80,6 +80,20 @@ class Matcher(Protocol):
     def compatible(self, a: str, b: str) -> bool: ...
 
 
+def gate_conflicts(matcher: Matcher, texts: Sequence[str]) -> np.ndarray:
+    """n x n: True where the matcher's gate keeps two texts apart. A matcher may give the whole matrix
+    at once (``conflicts(texts)``, as the built-in ones do from the numbers of the texts); otherwise
+    its ``compatible(a, b)`` is asked of every pair."""
+    if hasattr(matcher, "conflicts"):
+        return np.asarray(matcher.conflicts(texts), dtype=bool)
+    n = len(texts)
+    out = np.zeros((n, n), dtype=bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            out[i, j] = out[j, i] = not matcher.compatible(texts[i], texts[j])
+    return out
+
+
 @dataclass
 class LexicalMatcher:
     """IDF-weighted word overlap and character-4-gram cosine on the claim cores, with a number gate."""
@@ -144,6 +158,10 @@ class LexicalMatcher:
         """False when both name numbers and they share none ("91 drones" vs "19 drones")."""
         na, nb = numbers(a), numbers(b)
         return not (na and nb and not (na & nb))
+
+    def conflicts(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`compatible` of every pair at once (n x n, True = kept apart)."""
+        return number_conflicts(texts)
 
 
 class MatcherRegistry:
@@ -235,8 +253,9 @@ def _fragment(text: str, lang: str) -> bool:
     return len(tokens(core, lang)) < 4 and len(re.sub(r"[\W_]", "", core)) < 20
 
 
-def _number_conflicts(nums: Sequence[frozenset[str]]) -> np.ndarray:
-    """n x n: True where both units name numbers and share none."""
+def number_conflicts(texts: Sequence[str]) -> np.ndarray:
+    """n x n: True where both texts name numbers and share none (the built-in matchers' gate)."""
+    nums = [numbers(t) for t in texts]
     index: dict[str, int] = {}
     for ns in nums:
         for x in ns:
@@ -266,7 +285,8 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
 
     Average-linkage merging of cross-outlet pairs above the threshold, strongest
     first; a merge is refused when any pair across the two groups fails the
-    matcher's gate (different numbers) or their average similarity falls below
+    matcher's gate (:func:`gate_conflicts`: for the built-in matchers, different numbers) or their
+    average similarity falls below
     the threshold. ``sim`` is :func:`similarities` when the caller has it already.
     """
     matcher = matcher or MATCHERS[DEFAULT_MATCHER]
@@ -281,7 +301,7 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
     # cluster-level sums, updated on each merge: cross-outlet similarity, cross-outlet pairs, number conflicts
     total = np.where(cross, sim, 0.0).astype(np.float64)
     pairs = cross.astype(np.float64)
-    conflicts = _number_conflicts([numbers(u.text) for u in units]).astype(np.float64)
+    conflicts = gate_conflicts(matcher, [u.text for u in units]).astype(np.float64)
     ii, jj = np.nonzero(np.triu((sim >= threshold) & cross, k=1))
     order = np.argsort(-sim[ii, jj], kind="stable")
     cluster = list(range(n))

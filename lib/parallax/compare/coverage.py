@@ -65,9 +65,9 @@ def claim_units(articles: Sequence[Article], attributed: dict[str, list[Sentence
                     outlet, s.position, s.paragraph, s.text, s.text if whole else remember(s.text[piece.start:piece.end]),
                     start=0 if whole else piece.start, end=len(s.text) if whole else piece.end, status=status,
                     source=((att.resolved_source or att.source) if att else (piece.source if piece else "")),
-                    source_kind=att.source_kind if att else ("collective" if piece is not None and piece.source else ""),
+                    source_kind=att.source_kind if att else (piece.source_kind if piece else ""),
                     cue=att.cue if att else (piece.cue if piece else ""),
-                    cue_class=att.cue_class if att else ("denial" if piece is not None and piece.cue else ""),
+                    cue_class=att.cue_class if att else (piece.cue_class if piece else ""),
                     quote=att.quote if att else ""))
     return out
 
@@ -81,7 +81,8 @@ def claims_table(articles: Sequence[Article], attributed: dict[str, list[Sentenc
     sim = similarities(units, matcher, lang)
     groups = group(units, matcher, lang, sim=sim)
     outlets = [a.outlet for a in articles if a.ok]
-    of_outlet = {o: np.array([i for i, u in enumerate(units) if u.outlet == o], dtype=np.intp) for o in outlets}
+    unit_outlets = np.array([u.outlet for u in units])
+    of_outlet = {o: np.flatnonzero(unit_outlets == o) for o in outlets}
     possible = POSSIBLY_CARRIED * matcher.threshold
     rows = []
     for n, members in enumerate(groups, start=1):
@@ -99,7 +100,7 @@ def claims_table(articles: Sequence[Article], attributed: dict[str, list[Sentenc
             if others.size:    # the evidence: its best match in the group from another outlet
                 score, near = float(sim[i, others].max()), None
             else:              # a claim only this outlet carries: its nearest unit elsewhere
-                elsewhere = np.array([j for j in range(len(units)) if units[j].outlet != u.outlet], dtype=np.intp)
+                elsewhere = np.flatnonzero(unit_outlets != u.outlet)
                 near = int(elsewhere[np.argmax(sim[i, elsewhere])]) if elsewhere.size else None
                 score = float(sim[i, near]) if near is not None else float("nan")
             rows.append({
@@ -116,9 +117,9 @@ def claims_table(articles: Sequence[Article], attributed: dict[str, list[Sentenc
             if outlet in carrying:
                 continue
             mine = of_outlet[outlet]
-            near = int(mine[np.unravel_index(np.argmax(sim[np.ix_(mine, idx)]), (mine.size, idx.size))[0]]) \
-                if mine.size else None
-            score = float(sim[np.ix_(mine, idx)].max()) if mine.size else float("nan")
+            block = sim[np.ix_(mine, idx)]
+            near = int(mine[np.argmax(block.max(axis=1))]) if mine.size else None
+            score = float(block.max()) if mine.size else float("nan")
             rows.append({"claim_id": claim_id, "label": label, "outlet": outlet, "status": "omitted",
                          "source": "", "source_kind": "", "cue": "", "cue_class": "", "quote": "",
                          "sentence": "", "position": pd.NA, "paragraph": pd.NA, "lede": False,

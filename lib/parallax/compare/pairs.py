@@ -18,7 +18,6 @@ probabilities a run groups with are the ones that were measured.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
+from parallax.compare.align import number_conflicts
 from parallax.compare.encoder import encoder
 from parallax.outlet.attribution import claim_core
 from parallax.parse.words import keys, stem_word
@@ -236,11 +236,6 @@ def matrix_features(texts: Sequence[str], lang: str = "en") -> dict[str, np.ndar
     return _Pairs(profiles, vectors).features()
 
 
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
 @dataclass
 class LearnedMatcher:
     """The default matcher: the pair model's probability that two units carry the same claim."""
@@ -277,5 +272,8 @@ class LearnedMatcher:
 
     def compatible(self, a: str, b: str) -> bool:
         """False when both name numbers and they share none ("91 drones" vs "19 drones")."""
-        na, nb = profile(a).numbers, profile(b).numbers
-        return not (na and nb and not (na & nb))
+        return not number_conflicts([a, b])[0, 1]
+
+    def conflicts(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`compatible` of every pair at once."""
+        return number_conflicts(texts)

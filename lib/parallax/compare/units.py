@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Sequence
 
-from parallax.outlet.attribution import Attribution, SentenceAttribution, cues, remember_core
+from parallax.outlet.attribution import Attribution, SentenceAttribution, cues, remember_core, source_kind
 from parallax.parse.words import tokens as word_tokens
 
 MIN_WORDS = 4          # a piece with fewer words is no claim of its own
@@ -44,6 +45,14 @@ class Piece:
     source: str = ""                # when the piece's source is not an Attribution's (an aside)
     cue: str = ""
 
+    @property
+    def source_kind(self) -> str:
+        return source_kind(self.source)
+
+    @property
+    def cue_class(self) -> str:
+        return cues().get(self.cue.lower(), "neutral") if self.cue else ""
+
 
 def _words(text: str) -> int:
     return sum(1 for w in word_tokens(text) if w.is_word)
@@ -57,6 +66,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=1)
 def _aside_pattern() -> re.Pattern[str]:
     denials = sorted((c for c, kind in cues().items() if kind == "denial" and " " not in c), key=len, reverse=True)
     return re.compile(rf",\s+(?:an?|the)\s+(?:\w+\s+)?(?:{_CLAIM_NOUNS})s?\s+(?:that\s+|which\s+)?"
@@ -64,15 +74,9 @@ def _aside_pattern() -> re.Pattern[str]:
                       rf"(?P<cue>{'|'.join(map(re.escape, denials))})\b[^.;]*", re.UNICODE)
 
 
-_ASIDE: re.Pattern[str] | None = None
-
-
 def _asides(text: str) -> list[Piece]:
-    global _ASIDE
-    if _ASIDE is None:
-        _ASIDE = _aside_pattern()
     out = []
-    for m in _ASIDE.finditer(text):
+    for m in _aside_pattern().finditer(text):
         start, end = _trim(text, m.start(), m.end())
         if _words(text[start:end]) >= MIN_WORDS:
             out.append(Piece(start, end, "attributed", source=m.group("src"), cue=m.group("cue")))

@@ -469,6 +469,11 @@ def _quote_kind(text: str, span: Span | None, base: int) -> str:
     return "mixed" if re.search(r"[“\"«]", text[s:e]) else "indirect"
 
 
+def source_kind(source: str) -> str:
+    """What kind of source a text names: named, anonymous, collective or pronoun ("" when none)."""
+    return _source_kind(source) if source else ""
+
+
 def _source_kind(source: str) -> str:
     low = source.lower().strip()
     if low in PRONOUNS:
