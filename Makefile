@@ -27,6 +27,7 @@ bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/demo_timing.py
 	$(BIN)/python bench/attribution.py
 	$(BIN)/python bench/basil.py
+	$(BIN)/python bench/agreement.py
 	$(BIN)/python bench/parse_speed.py
 	$(BIN)/python bench/paraphrase.py
 	$(BIN)/python bench/claims.py
