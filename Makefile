@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench train train-encoder lab install clean
+.PHONY: demo test bench train train-encoder train-reranker lab install clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ train-encoder:      ## rebuild the static sentence encoder from all-MiniLM-L6-v2
 	.venv-train/bin/python -m pip install --quiet --upgrade pip
 	.venv-train/bin/python -m pip install --quiet -e '.[distill]'
 	.venv-train/bin/python bench/build_encoder.py
+
+train-reranker:     ## fine-tune the same-claim cross-encoder and cross-validate it on MSRP (torch in .venv-train; about 90 minutes)
+	@test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
+	.venv-train/bin/python -m pip install --quiet --upgrade pip
+	.venv-train/bin/python -m pip install --quiet -e '.[finetune]'
+	.venv-train/bin/python bench/train_reranker.py --write --cv
 
 lab: $(STAMP)       ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

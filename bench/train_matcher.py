@@ -40,8 +40,6 @@ MSRP = SHARED / "paraphrase-msrp" / "msr_paraphrase_train.txt"
 GOLD_DIR = ROOT / "bench" / "gold" / "basil"
 OUT = ROOT / "lib" / "parallax" / "models" / "matcher" / "weights.json"
 
-from parallax.compare.pairs import FEATURES, pair_features  # noqa: E402
-
 sys.path.insert(0, str(ROOT / "bench"))
 from basil import SPLITS  # noqa: E402
 
@@ -72,6 +70,8 @@ def basil_pairs(ids: tuple[str, ...]) -> tuple[list[tuple[str, str]], np.ndarray
 
 
 def matrix(pairs: list[tuple[str, str]]) -> np.ndarray:
+    from parallax.compare.pairs import FEATURES, pair_features   # here: bench/train_reranker.py reads the data without it
+
     feats = pair_features(pairs)
     return np.column_stack([feats[name] for name in FEATURES]).astype(np.float64)
 
@@ -97,6 +97,8 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> dict:
     candidates = np.unique(np.round(prob, 3))
     accs = [np.average((prob >= t) == y, weights=w) for t in candidates]
     threshold = float(candidates[int(np.argmax(accs))])
+    from parallax.compare.pairs import FEATURES
+
     return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(), "coef": beta[:-1].tolist(),
             "intercept": float(beta[-1]), "threshold": threshold}
 
@@ -150,13 +152,81 @@ def cross_validate(k: int = 10, seed: int = 0, l2: float = 1.0) -> dict:
         accs.append(float((pred == ym[held]).mean()))
         tp = int((pred & (ym[held] == 1)).sum())
         f1s.append(2 * tp / max(int(pred.sum()) + int(ym[held].sum()), 1))
+    rows = [f"| pair model alone (MSRP, {k}-fold, refitted per fold) | {len(ym)} | {np.mean(accs):.3f} ± {np.std(accs, ddof=1):.3f} | "
+            f"{np.mean(f1s):.3f} ± {np.std(f1s, ddof=1):.3f} | {ece(oof, ym):.3f} |"]
+    combined = with_reranker(oof, ym, k, seed)
+    if combined:
+        rows += combined["rows"]
     table = "\n".join([
-        "| data | pairs | CV accuracy | CV F1 | ECE |", "|---|---|---|---|---|",
-        f"| MSRP train, {k}-fold, refitted per fold | {len(ym)} | {np.mean(accs):.3f} ± {np.std(accs, ddof=1):.3f} | "
-        f"{np.mean(f1s):.3f} ± {np.std(f1s, ddof=1):.3f} | {ece(oof, ym):.3f} |",
+        "| matcher | pairs | CV accuracy | CV F1 | ECE |", "|---|---|---|---|---|", *rows,
         f"(BASIL tune pairs in every fold's training: {len(yb)}, {int(yb.sum())} positive; majority class "
-        f"on MSRP {max(ym.mean(), 1 - ym.mean()):.3f})"])
-    return {"accuracy": accs, "f1": f1s, "oof": oof, "table": table, "data": (Xm, ym, Xb, yb)}
+        f"on MSRP {max(ym.mean(), 1 - ym.mean()):.3f})" + (combined["note"] if combined else "")])
+    return {"accuracy": accs, "f1": f1s, "oof": oof, "table": table, "data": (Xm, ym, Xb, yb),
+            "combined": combined}
+
+
+def _fold_scores(pred: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    tp = int((pred & (y == 1)).sum())
+    return float((pred == y).mean()), 2 * tp / max(int(pred.sum()) + int(y.sum()), 1)
+
+
+def with_reranker(oof: np.ndarray, ym: np.ndarray, k: int, seed: int) -> dict | None:
+    """The default matcher's CV: the pair model's held-out probability combined, in the rerank band,
+    with the cross-encoder's held-out probability of the same fold (``models/reranker/cv.json``,
+    written by ``bench/train_reranker.py --cv``: a model fine-tuned per fold on the other folds plus
+    the BASIL tune pairs). The cross-encoder cannot be refitted here (no torch), so its part is read."""
+    path = ROOT / "lib" / "parallax" / "models" / "reranker" / "cv.json"
+    if not path.exists():
+        return None
+    cv = json.loads(path.read_text(encoding="utf-8"))
+    if cv.get("folds_k") != k or cv.get("seed") != seed or len(cv["probability"]) != len(ym):
+        return None
+    done = [int(f) for f in cv["folds"]]
+    from parallax.compare.pairs import combine, in_band
+    from parallax.thresholds import value as limit
+
+    ce = np.array([np.nan if p is None else p for p in cv["probability"]], dtype=np.float64)
+    parts = folds(ym, k, seed)
+    weight = limit("align.rerank_weight")
+
+    def run(w: float, held_folds: list[int]) -> tuple[list[float], list[float], np.ndarray]:
+        accs, f1s, prob = [], [], oof.copy()
+        for n in held_folds:
+            held = parts[n]
+            band = in_band(oof[held])
+            p = oof[held].copy()
+            p[band] = combine(oof[held][band], ce[held][band], w)
+            prob[held] = p
+            a, f = _fold_scores(p >= 0.5, ym[held])
+            accs.append(a)
+            f1s.append(f)
+        return accs, f1s, prob
+
+    accs, f1s, prob = run(weight, done)
+    held_all = np.concatenate([parts[n] for n in done])
+    label = f"{len(done)} of {k} folds" if len(done) < k else f"{k}-fold"
+    rows = [f"| default: pair model + cross-encoder in the band, weight {weight:g} (MSRP, {label}) | {len(held_all)} | "
+            f"{np.mean(accs):.3f} ± {np.std(accs, ddof=1) if len(accs) > 1 else 0:.3f} | "
+            f"{np.mean(f1s):.3f} ± {np.std(f1s, ddof=1) if len(f1s) > 1 else 0:.3f} | {ece(prob[held_all], ym[held_all]):.3f} |"]
+    ce_accs = [_fold_scores(ce[parts[n]] >= 0.5, ym[parts[n]])[0] for n in done]
+    rows.append(f"| cross-encoder alone (MSRP, {label}) | {len(held_all)} | {np.mean(ce_accs):.3f} ± "
+                f"{np.std(ce_accs, ddof=1) if len(ce_accs) > 1 else 0:.3f} | | |")
+    # the weight chosen on the other folds (nested): what choosing it would have given
+    grid = np.round(np.arange(0, 1.0001, 0.05), 2)
+    nested = []
+    for n in done:
+        others = [m for m in done if m != n]
+        if not others:
+            break
+        best = max(grid, key=lambda w: (np.mean(run(w, others)[0]), -abs(w - 0.5)))
+        nested.append(run(best, [n])[0][0])
+    if len(nested) == len(done) and len(done) > 1:
+        rows.append(f"| the same, weight chosen on the other folds (nested) | {len(held_all)} | {np.mean(nested):.3f} ± "
+                    f"{np.std(nested, ddof=1):.3f} | | |")
+    pair_accs = [_fold_scores(oof[parts[n]] >= 0.5, ym[parts[n]])[0] for n in done]
+    note = (f"; on the same {len(done)} folds the pair model alone at 0.5 gives {np.mean(pair_accs):.3f}"
+            if len(done) < k else "")
+    return {"rows": rows, "accuracy": accs, "f1": f1s, "note": note}
 
 
 def main() -> int:

@@ -13,6 +13,8 @@ paraphrase benchmark (``bench/paraphrase.py``).
 
 from __future__ import annotations
 
+import inspect
+
 import re
 import zlib
 from dataclasses import dataclass
@@ -76,6 +78,7 @@ class Matcher(Protocol):
     threshold: float
 
     def similarity(self, sentences: Sequence[str], lang: str = "en") -> np.ndarray: ...
+    # optional: similarity(sentences, lang, outlets=[...]) gets each sentence's outlet too
     def score_pairs(self, pairs: Sequence[tuple[str, str]], lang: str = "en") -> np.ndarray: ...
     def compatible(self, a: str, b: str) -> bool: ...
 
@@ -267,6 +270,15 @@ def number_conflicts(texts: Sequence[str]) -> np.ndarray:
     return has[:, None] & has[None, :] & ((m @ m.T) == 0)
 
 
+def _takes_outlets(matcher: Matcher) -> bool:
+    """Whether the matcher's ``similarity`` takes ``outlets=`` (one per text: it may then spend
+    effort on cross-outlet pairs only); plug-ins without it keep working."""
+    try:
+        return "outlets" in inspect.signature(matcher.similarity).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en") -> np.ndarray:
     """The matcher's score of every pair of units (n x n). A fragment of a few words ("Bridge: Mill
     Street", a list item) is contained in many sentences without carrying their claim: it scores
@@ -274,7 +286,11 @@ def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: st
     matcher = matcher or MATCHERS[DEFAULT_MATCHER]
     if not units:
         return np.zeros((0, 0), dtype=np.float32)
-    sim = matcher.similarity([u.text for u in units], lang)
+    texts = [u.text for u in units]
+    if _takes_outlets(matcher):
+        sim = matcher.similarity(texts, lang, outlets=[u.outlet for u in units])
+    else:
+        sim = matcher.similarity(texts, lang)
     short = np.array([_fragment(u.text, lang) for u in units])
     return np.where((short[:, None] | short[None, :]) & (sim < FRAGMENT_MATCH), 0.0, sim)
 
@@ -283,11 +299,12 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
           threshold: float | None = None, sim: np.ndarray | None = None) -> list[list[int]]:
     """Claim groups: indices of units that carry the same claim, across outlets.
 
-    Average-linkage merging of cross-outlet pairs above the threshold, strongest
-    first; a merge is refused when any pair across the two groups fails the
-    matcher's gate (:func:`gate_conflicts`: for the built-in matchers, different numbers) or their
-    average similarity falls below
-    the threshold. ``sim`` is :func:`similarities` when the caller has it already.
+    Cross-outlet pairs at or above the threshold are merged strongest first. Two groups merge when,
+    over the units of both, the mean of each unit's best cross-outlet match in the other group
+    reaches the threshold (a claim told by six outlets in six ways stays one group, where a mean over
+    all pairs splits it; a unit with no match in the other group pulls the mean down), and no pair
+    across them fails the matcher's gate (:func:`gate_conflicts`: for the built-in matchers,
+    different numbers). ``sim`` is :func:`similarities` when the caller has it already.
     """
     matcher = matcher or MATCHERS[DEFAULT_MATCHER]
     threshold = matcher.threshold if threshold is None else threshold
@@ -298,10 +315,10 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
         sim = similarities(units, matcher, lang)
     outlets = np.array([u.outlet for u in units])
     cross = outlets[:, None] != outlets[None, :]
-    # cluster-level sums, updated on each merge: cross-outlet similarity, cross-outlet pairs, number conflicts
-    total = np.where(cross, sim, 0.0).astype(np.float64)
-    pairs = cross.astype(np.float64)
-    conflicts = gate_conflicts(matcher, [u.text for u in units]).astype(np.float64)
+    # best[c, x]: the best similarity of a member of group c to unit x from another outlet (-1: none);
+    # conflicts[c, d]: gate failures between groups c and d; both updated on each merge
+    best = np.where(cross, sim, -1.0).astype(np.float32)
+    conflicts = gate_conflicts(matcher, [u.text for u in units]).astype(np.int32)
     ii, jj = np.nonzero(np.triu((sim >= threshold) & cross, k=1))
     order = np.argsort(-sim[ii, jj], kind="stable")
     cluster = list(range(n))
@@ -310,13 +327,14 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
         a, b = cluster[ii[k]], cluster[jj[k]]
         if a == b or conflicts[a, b] > 0:
             continue
-        if pairs[a, b] and total[a, b] / pairs[a, b] < threshold:
+        links = np.concatenate([best[b, members[a]], best[a, members[b]]])
+        if links[links > -1].mean() < threshold:
             continue
-        for m in (total, pairs, conflicts):
-            m[a, :] += m[b, :]
-            m[:, a] += m[:, b]
-        members[a] += members.pop(b)
-        for x in members[a]:
+        np.maximum(best[a], best[b], out=best[a])
+        conflicts[a, :] += conflicts[b, :]
+        conflicts[:, a] += conflicts[:, b]
+        for x in members[b]:
             cluster[x] = a
+        members[a] += members.pop(b)
     groups = sorted(members.values(), key=lambda g: (-len({units[i].outlet for i in g}), min(units[i].position for i in g)))
     return [sorted(g, key=lambda i: (units[i].outlet, units[i].position)) for g in groups]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Sequence
@@ -236,12 +236,57 @@ def matrix_features(texts: Sequence[str], lang: str = "en") -> dict[str, np.ndar
     return _Pairs(profiles, vectors).features()
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def combine(feature_prob: np.ndarray, cross_prob: np.ndarray, weight: float | None = None) -> np.ndarray:
+    """The matcher's probability of a pair the cross-encoder read: the weighted mean of the two
+    models' log-odds (weight ``align.rerank_weight`` on the cross-encoder)."""
+    w = limit("align.rerank_weight") if weight is None else weight
+    z = w * _logit(np.asarray(cross_prob, dtype=np.float64)) + (1 - w) * _logit(np.asarray(feature_prob, dtype=np.float64))
+    return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+def in_band(prob: np.ndarray) -> np.ndarray:
+    """Where the pair model is uncertain enough for the cross-encoder to be asked."""
+    return (prob >= limit("align.rerank_low")) & (prob < limit("align.rerank_high"))
+
+
+def rerank_candidates(prob: np.ndarray, cross: np.ndarray, budget: int, per_unit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i < j) the cross-encoder reads: cross-outlet pairs in the uncertain band, each
+    unit's ``per_unit`` most probable ones, then the most probable of those up to ``budget``.
+    Deterministic: ties go to the lower indices."""
+    n = len(prob)
+    if n < 2 or budget <= 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    ok = in_band(prob) & cross
+    np.fill_diagonal(ok, False)
+    keyed = np.where(ok, prob, -1.0)
+    k = min(per_unit, n - 1)
+    top = np.argsort(-keyed, axis=1, kind="stable")[:, :k]
+    rows = np.repeat(np.arange(n), k)
+    cols = top.ravel()
+    keep = keyed[rows, cols] >= 0
+    a, b = np.minimum(rows[keep], cols[keep]), np.maximum(rows[keep], cols[keep])
+    flat = np.unique(a * n + b)
+    a, b = flat // n, flat % n
+    order = np.lexsort((flat, -prob[a, b]))[:budget]
+    return a[order], b[order]
+
+
 @dataclass
 class LearnedMatcher:
-    """The default matcher: the pair model's probability that two units carry the same claim."""
+    """The default matcher: the pair model's probability that two units carry the same claim; for
+    the pairs it is unsure of (cross-outlet, within the thresholds' rerank band, up to a budget), the
+    cross-encoder of :mod:`parallax.compare.reranker` is read too and the two are combined."""
 
     name: str = "learned"
     link: float | None = None    # the grouping threshold; None: the thresholds table's align.learned_link
+    rerank: bool = True          # ask the cross-encoder (English only)
+    budget: int | None = None    # pairs it reads per story; None: align.rerank_budget
+    last: dict = field(default_factory=dict, compare=False)   # what the last similarity() did
 
     @property
     def threshold(self) -> float:
@@ -250,25 +295,50 @@ class LearnedMatcher:
 
     @property
     def pair_threshold(self) -> float:
-        """The probability above which one pair is called "the same claim" (chosen on the training pairs)."""
-        return model().threshold
+        """The probability above which one pair is called "the same claim"."""
+        return 0.5 if self.rerank else model().threshold
 
-    def similarity(self, sentences: Sequence[str], lang: str = "en") -> np.ndarray:
-        """The probability of every pair (n x n; the diagonal is 1)."""
+    def similarity(self, sentences: Sequence[str], lang: str = "en", outlets: Sequence[str] | None = None) -> np.ndarray:
+        """The probability of every pair (n x n; the diagonal is 1). ``outlets`` (one per sentence)
+        keeps the cross-encoder to pairs from different outlets."""
         if not sentences:
             return np.zeros((0, 0), dtype=np.float32)
         # identical units (wire copy that several outlets run) are scored once
-        unique, inverse = np.unique(np.asarray(sentences, dtype=object), return_inverse=True)
+        unique, first, inverse = np.unique(np.asarray(sentences, dtype=object), return_index=True, return_inverse=True)
         prob = model().probability(matrix_features(list(unique), lang)).astype(np.float32)
+        self.last = {"pairs_in_band": 0, "pairs_reranked": 0}
+        if self.rerank and lang == "en" and len(unique) > 1:
+            prob = self._rerank(list(unique), prob, _cross_outlet(inverse, outlets, len(unique)))
         prob = prob[np.ix_(inverse, inverse)]
         np.fill_diagonal(prob, 1.0)
+        return prob
+
+    def _rerank(self, texts: list[str], prob: np.ndarray, cross: np.ndarray) -> np.ndarray:
+        from parallax.compare.reranker import reranker
+
+        budget = int(limit("align.rerank_budget")) if self.budget is None else self.budget
+        a, b = rerank_candidates(prob, cross, budget, int(limit("align.rerank_per_unit")))
+        band = in_band(prob) & cross
+        self.last = {"pairs_in_band": int(np.triu(band, k=1).sum()), "pairs_reranked": len(a), "budget": budget}
+        if len(a):   # the cross-encoder reads the units as written, as it was trained
+            combined = combine(prob[a, b], reranker().probability([(texts[i], texts[j]) for i, j in zip(a, b)]))
+            prob = prob.copy()
+            prob[a, b] = combined
+            prob[b, a] = combined
         return prob
 
     def score_pairs(self, pairs: Sequence[tuple[str, str]], lang: str = "en") -> np.ndarray:
         """The probability of each pair."""
         if not pairs:
             return np.zeros(0, dtype=np.float32)
-        return model().probability(pair_features(pairs, lang)).astype(np.float32)
+        prob = model().probability(pair_features(pairs, lang)).astype(np.float32)
+        if self.rerank and lang == "en":
+            from parallax.compare.reranker import reranker
+
+            ask = np.flatnonzero(in_band(prob))
+            if len(ask):
+                prob[ask] = combine(prob[ask], reranker().probability([pairs[i] for i in ask]))
+        return prob
 
     def compatible(self, a: str, b: str) -> bool:
         """False when both name numbers and they share none ("91 drones" vs "19 drones")."""
@@ -277,3 +347,16 @@ class LearnedMatcher:
     def conflicts(self, texts: Sequence[str]) -> np.ndarray:
         """:meth:`compatible` of every pair at once."""
         return number_conflicts(texts)
+
+
+def _cross_outlet(inverse: np.ndarray, outlets: Sequence[str] | None, n: int) -> np.ndarray:
+    """n x n over unique texts: True unless both texts occur in one outlet only, the same one."""
+    if outlets is None:
+        return np.ones((n, n), dtype=bool)
+    ids: dict[str, int] = {}
+    only: list[set[int]] = [set() for _ in range(n)]
+    for u, o in zip(inverse, outlets):
+        only[u].add(ids.setdefault(o, len(ids)))
+    label = np.array([min(s) for s in only], dtype=np.int64)
+    single = np.array([len(s) == 1 for s in only])
+    return ~(single[:, None] & single[None, :] & (label[:, None] == label[None, :]))

@@ -85,7 +85,10 @@ def claims(run: Run, articles: list[Article], matcher: str = "learned") -> dict[
         attributed = coverage.attribute_articles(articles)
         keys = [a.outlet for a in articles if a.ok]
         lang = next((a.language for a in articles if a.ok), "en")
-        claims_frame = coverage.claims_table(articles, attributed, MATCHERS[matcher], lang)
+        chosen = MATCHERS[matcher]
+        claims_frame = coverage.claims_table(articles, attributed, chosen, lang)
+        # what the matcher did, for run.json: e.g. how many pairs the cross-encoder read, and its budget
+        run.parameters["claim_matching"] = {"matcher": matcher, **dict(getattr(chosen, "last", {}) or {})}
         result = {
             "claims": claims_frame,
             "claim_summary": coverage.outlet_summary(claims_frame, keys),
