@@ -89,18 +89,21 @@ def read_story(spec_path: Path):
     return articles, attribute_articles(articles)
 
 
-def run_claims(spec_path: Path, matcher: str, link: float | None = None):
+def run_claims(spec_path: Path, matcher: str, link: float | None = None, budget: int | None = None):
     """The claims stage as the report runs it (``link``: the learned matcher's grouping threshold)."""
     from parallax.compare.align import MATCHERS
     from parallax.compare.coverage import claims_table
     from parallax.compare.pairs import LearnedMatcher
 
     articles, attributed = read_story(spec_path)
-    chosen = LearnedMatcher(link=link) if link is not None else MATCHERS[matcher]
+    if matcher == "learned" and (link is not None or budget is not None):
+        chosen = LearnedMatcher(link=link, budget=budget)
+    else:
+        chosen = MATCHERS[matcher]
     return claims_table(articles, attributed, chosen, "en")
 
 
-def sweep(ids, links: list[float], scorer) -> None:
+def sweep(ids, links: list[float], scorer, budget: int | None = None) -> None:
     """Mean figures of the learned matcher at each grouping threshold (for choosing it on tune triplets)."""
     from parallax.compare.coverage import claims_table
     from parallax.compare.pairs import LearnedMatcher
@@ -111,7 +114,7 @@ def sweep(ids, links: list[float], scorer) -> None:
             gold = yaml.safe_load((GOLD_DIR / f"{short_id}.yaml").read_text(encoding="utf-8"))
             articles, attributed = read_story(write_story(short_id, Path(tmp) / short_id))
             for t in links:
-                frame = claims_table(articles, attributed, LearnedMatcher(link=t), "en")
+                frame = claims_table(articles, attributed, LearnedMatcher(link=t, budget=budget), "en")
                 records = frame.astype(object).where(frame.notna(), "").astype(str).to_dict("records")
                 per[t].append(scorer.score(gold, records))
     print("| link | " + " | ".join(FIGURES[1:]) + " |")
@@ -127,6 +130,8 @@ def main(argv=None) -> int:
     parser.add_argument("--matcher", default="learned")
     parser.add_argument("--sweep", default="", help="comma-separated grouping thresholds of the learned matcher: "
                         "print the mean figures at each (choose on --split tune)")
+    parser.add_argument("--budget", type=int, default=None, help="pairs the cross-encoder reads per story "
+                        "(default: the thresholds table's align.rerank_budget; 0: the pair model alone)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the pages, specs and claims.csv here")
     args = parser.parse_args(argv)
     if not BASIL.is_dir() or not SCORER.is_file():
@@ -135,7 +140,7 @@ def main(argv=None) -> int:
     scorer = _scorer()
     ids = SPLITS["tune"] + SPLITS["report"] if args.split == "all" else SPLITS[args.split]
     if args.sweep:
-        sweep(ids, [float(x) for x in args.sweep.split(",")], scorer)
+        sweep(ids, [float(x) for x in args.sweep.split(",")], scorer, args.budget)
         return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,7 +149,7 @@ def main(argv=None) -> int:
             gold = yaml.safe_load((GOLD_DIR / f"{short_id}.yaml").read_text(encoding="utf-8"))
             folder = base / short_id
             started = time.perf_counter()
-            frame = run_claims(write_story(short_id, folder), args.matcher)
+            frame = run_claims(write_story(short_id, folder), args.matcher, budget=args.budget)
             seconds = time.perf_counter() - started
             frame.to_csv(folder / "claims.csv", index=False)
             records = frame.astype(object).where(frame.notna(), "").astype(str).to_dict("records")

@@ -49,14 +49,16 @@ _TABLE = (
               "the folds' best thresholds"),
     Threshold("align.learned_link", 0.4, "BASIL tune triplets (bench/basil.py --split tune --sweep 0.2,0.3,...,0.6): "
               "the probability of the default matcher (pair model + cross-encoder) at which grouping links two "
-              "units; best align F1 of the sweep (0.623; omission accuracy 0.608)"),
+              "units; best align F1 of the sweep with the 100-pair budget (0.608; omission accuracy 0.602)"),
     Threshold("align.rerank_low", 0.05, "set by hand: below this pair-model probability the cross-encoder is not asked "
               "(on MSRP train 5% of pairs; on BASIL tune few same-claim pairs)"),
     Threshold("align.rerank_high", 0.9, "set by hand: at or above this pair-model probability the cross-encoder is not asked"),
     Threshold("align.rerank_weight", 0.5, "set before measuring: the cross-encoder's share of the combined log-odds "
               "(an even mean; bench/paraphrase.py shows the cross-validated alternatives)"),
-    Threshold("align.rerank_budget", 400, "bench/claims.py speed: cross-outlet pairs the cross-encoder reads per story "
-              "(about 1 s on 2 cores), the most probable first"),
+    Threshold("align.rerank_budget", 100, "bench/demo_timing.py against the commit before issue 12 (six-outlet "
+              "report at most 2 s slower): cross-outlet pairs the cross-encoder reads per story, about 1 s on 2 cores, "
+              "the most probable first (BASIL tune align F1 at link 0.4: none 0.475, 50 pairs 0.601, 100 0.608, "
+              "400 0.623)"),
     Threshold("align.rerank_per_unit", 3, "set by hand: each unit's most probable uncertain pairs that compete for the budget"),
     Threshold("align.possibly_carried", 0.7, "BASIL tune triplets (2026-12-02, default matcher): of the 40 omitted cells "
               "of claim groups that stand for a gold claim, 17 whose outlet does carry it; at 0.7 of the link "
