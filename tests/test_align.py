@@ -110,3 +110,23 @@ def test_grouping_honours_a_plug_in_matchers_gate() -> None:
     units = [Unit(o, 0, 0, t, t) for o, t in zip("abc", texts)]
     groups = group(units, Picky())
     assert sorted(map(sorted, groups)) == [[0, 1], [2]]
+
+
+def test_groups_merge_on_the_mean_best_match_not_the_mean_of_all_pairs() -> None:
+    """A claim told three ways: A and B close, C close to B but far from A. Over all pairs the mean
+    between {A, B} and C is (0.1 + 0.6) / 2 = 0.35, below the 0.4 link; each unit's best match in the
+    other group is 0.1, 0.6 (A, B to C) and 0.6 (C to B): mean 0.43, so the three are one claim. A
+    fourth unit whose best match is 0.3 stays apart."""
+    import numpy as np
+
+    texts = ["Kyiv rejected the accusation outright", "Ukraine dismissed the claim",
+             "Ukrainian officials dismissed the Russian claim", "Residents heard air raid sirens overnight"]
+    units = [Unit(o, 0, 0, t, t) for o, t in zip("abcd", texts)]
+    sim = np.array([[1.0, 0.9, 0.1, 0.3],
+                    [0.9, 1.0, 0.6, 0.0],
+                    [0.1, 0.6, 1.0, 0.0],
+                    [0.3, 0.0, 0.0, 1.0]], dtype=np.float32)
+    groups = group(units, MATCHERS["learned"], threshold=0.4, sim=sim)
+    assert sorted(map(sorted, groups)) == [[0, 1, 2], [3]]
+    sim[1, 2] = sim[2, 1] = 0.5          # best matches 0.1, 0.5, 0.5: mean 0.37, below the link
+    assert sorted(map(sorted, group(units, MATCHERS["learned"], threshold=0.4, sim=sim))) == [[0, 1], [2], [3]]

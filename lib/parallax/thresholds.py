@@ -50,8 +50,7 @@ _TABLE = (
     Threshold("align.learned_link", 0.4, "BASIL tune triplets (bench/basil.py --split tune --sweep 0.2,0.3,...,0.6): "
               "the probability of the default matcher (pair model + cross-encoder) at which grouping links two "
               "units; best align F1 of the sweep with the 100-pair budget (0.608; omission accuracy 0.602)"),
-    Threshold("align.rerank_low", 0.05, "set by hand: below this pair-model probability the cross-encoder is not asked "
-              "(on MSRP train 5% of pairs; on BASIL tune few same-claim pairs)"),
+    Threshold("align.rerank_low", 0.05, "set by hand: below this pair-model probability the cross-encoder is not asked"),
     Threshold("align.rerank_high", 0.9, "set by hand: at or above this pair-model probability the cross-encoder is not asked"),
     Threshold("align.rerank_weight", 0.5, "set before measuring: the cross-encoder's share of the combined log-odds "
               "(an even mean; bench/paraphrase.py shows the cross-validated alternatives)"),

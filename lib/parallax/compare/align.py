@@ -14,7 +14,6 @@ paraphrase benchmark (``bench/paraphrase.py``).
 from __future__ import annotations
 
 import inspect
-
 import re
 import zlib
 from dataclasses import dataclass

@@ -304,7 +304,7 @@ class LearnedMatcher:
         if not sentences:
             return np.zeros((0, 0), dtype=np.float32)
         # identical units (wire copy that several outlets run) are scored once
-        unique, first, inverse = np.unique(np.asarray(sentences, dtype=object), return_index=True, return_inverse=True)
+        unique, inverse = np.unique(np.asarray(sentences, dtype=object), return_inverse=True)
         prob = model().probability(matrix_features(list(unique), lang)).astype(np.float32)
         self.last = {"pairs_in_band": 0, "pairs_reranked": 0}
         if self.rerank and lang == "en" and len(unique) > 1:
