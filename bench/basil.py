@@ -122,25 +122,28 @@ def run_claims(spec_path: Path, matcher: str, link: float | None = None, budget:
     return claims_table(articles, attributed, chosen, "en")
 
 
-def sweep(ids, links: list[float], scorer, budget: int | None = None) -> None:
-    """Mean figures of the learned matcher at each grouping threshold (for choosing it on tune triplets)."""
+def sweep(ids, links: list[float], scorer, budget: int | None = None, attaches: list[float] | None = None) -> None:
+    """Mean figures of the learned matcher at each grouping threshold, and at each threshold for a
+    unit's second group (``attaches``; for choosing them on tune triplets)."""
     from parallax.compare.coverage import claims_table
     from parallax.compare.pairs import LearnedMatcher
 
-    per: dict[float, list[dict]] = {t: [] for t in links}
+    settings = [(t, a) for t in links for a in (attaches or [None])]
+    per: dict[tuple, list[dict]] = {key: [] for key in settings}
     with tempfile.TemporaryDirectory() as tmp:
         for short_id in ids:
             gold = load_gold(short_id)
             articles, attributed = read_story(write_story(short_id, Path(tmp) / short_id))
-            for t in links:
-                frame = claims_table(articles, attributed, LearnedMatcher(link=t, budget=budget), "en")
+            for t, a in settings:
+                frame = claims_table(articles, attributed, LearnedMatcher(link=t, budget=budget, join=a), "en")
                 records = frame.astype(object).where(frame.notna(), "").astype(str).to_dict("records")
-                per[t].append(scorer.score(gold, records))
-    print("| link | " + " | ".join(FIGURES[1:]) + " |")
-    print("|" + "---|" * len(FIGURES))
-    for t in links:
-        print(f"| {t:.2f} | " + " | ".join(f"{statistics.mean(f[k] for f in per[t] if f[k] != 'NA'):.3f}"
-                                           if any(f[k] != "NA" for f in per[t]) else "NA" for k in FIGURES[1:]) + " |")
+                per[(t, a)].append(scorer.score(gold, records))
+    print("| link | attach | " + " | ".join(FIGURES[1:]) + " |")
+    print("|" + "---|" * (len(FIGURES) + 1))
+    for t, a in settings:
+        print(f"| {t:.2f} | {'default' if a is None else f'{a:.2f}'} | " + " | ".join(
+            f"{statistics.mean(f[k] for f in per[(t, a)] if f[k] != 'NA'):.3f}"
+            if any(f[k] != "NA" for f in per[(t, a)]) else "NA" for k in FIGURES[1:]) + " |")
 
 
 def main(argv=None) -> int:
@@ -150,6 +153,8 @@ def main(argv=None) -> int:
     parser.add_argument("--matcher", default="learned")
     parser.add_argument("--sweep", default="", help="comma-separated grouping thresholds of the learned matcher: "
                         "print the mean figures at each (choose on --split tune)")
+    parser.add_argument("--attach", default="", help="with --sweep: comma-separated thresholds for a unit's second "
+                        "group (align.learned_attach); 2 turns second groups off")
     parser.add_argument("--budget", type=int, default=None, help="pairs the cross-encoder reads per story "
                         "(default: the thresholds table's align.rerank_budget; 0: the pair model alone)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the pages, specs and claims.csv here")
@@ -160,7 +165,8 @@ def main(argv=None) -> int:
     scorer = _scorer()
     ids = SPLITS["tune"] + SPLITS["report"] if args.split == "all" else SPLITS[args.split]
     if args.sweep:
-        sweep(ids, [float(x) for x in args.sweep.split(",")], scorer, args.budget)
+        sweep(ids, [float(x) for x in args.sweep.split(",")], scorer, args.budget,
+              [float(x) for x in args.attach.split(",")] if args.attach else None)
         return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from parallax.compare.align import MATCHERS, Unit, claim_core, group, numbers
@@ -126,7 +128,43 @@ def test_groups_merge_on_the_mean_best_match_not_the_mean_of_all_pairs() -> None
                     [0.9, 1.0, 0.6, 0.0],
                     [0.1, 0.6, 1.0, 0.0],
                     [0.3, 0.0, 0.0, 1.0]], dtype=np.float32)
-    groups = group(units, MATCHERS["learned"], threshold=0.4, sim=sim)
+    groups = group(units, MATCHERS["learned"], threshold=0.4, sim=sim, attach=math.inf)
     assert sorted(map(sorted, groups)) == [[0, 1, 2], [3]]
     sim[1, 2] = sim[2, 1] = 0.5          # best matches 0.1, 0.5, 0.5: mean 0.37, below the link
-    assert sorted(map(sorted, group(units, MATCHERS["learned"], threshold=0.4, sim=sim))) == [[0, 1], [2], [3]]
+    groups = group(units, MATCHERS["learned"], threshold=0.4, sim=sim, attach=math.inf)
+    assert sorted(map(sorted, groups)) == [[0, 1], [2], [3]]
+
+
+def _two_claims(second: str) -> tuple[list[Unit], "np.ndarray"]:
+    """Four outlets tell one claim (units 0-3); outlet a's unit 0 also carries a second claim that
+    outlet b tells in a sentence of its own (unit 4): 0.7 to unit 0, nothing to the rest."""
+    import numpy as np
+
+    texts = ["Steele will speak with members Monday evening and is expected to announce his decision",
+             "Steele will announce his decision on Monday", "Steele is to make his decision known Monday",
+             "The chairman will say on Monday whether he runs again", second]
+    units = [Unit(o, 0, 0, t, t) for o, t in zip("abcdb", texts)]
+    sim = np.zeros((5, 5), dtype=np.float32)
+    sim[:4, :4] = 0.8
+    sim[0, 4] = sim[4, 0] = 0.7
+    np.fill_diagonal(sim, 1.0)
+    return units, sim
+
+
+def test_a_unit_that_carries_two_claims_joins_the_group_of_each() -> None:
+    """Unit 4 cannot join the four-outlet group (its best matches there are 0.7 and 0, 0, 0 with the
+    group's 0.7: mean 0.35, below the 0.4 link), but unit 0 joins unit 4's group: 0.7 reaches the
+    second-group threshold and the merge rule holds for it alone. Outlet b is already in the big group,
+    so unit 4 never joins that; with second groups off, unit 4 stays alone."""
+    units, sim = _two_claims("Steele will hold a conference call with members Monday evening")
+    learned = MATCHERS["learned"]
+    assert sorted(group(units, learned, threshold=0.4, sim=sim, attach=math.inf)) == [[0, 1, 2, 3], [4]]
+    assert sorted(group(units, learned, threshold=0.4, sim=sim, attach=0.5)) == [[0, 1, 2, 3], [0, 4]]
+    assert sorted(group(units, learned, threshold=0.4, sim=sim, attach=0.75)) == [[0, 1, 2, 3], [4]]
+
+
+def test_a_second_group_honours_the_gate() -> None:
+    """The same, but the two units give different numbers: no second group (91 drones vs 19)."""
+    units, sim = _two_claims("Steele will hold a conference call with 19 members Monday evening")
+    units[0] = Unit("a", 0, 0, units[0].text + " to 91 members", units[0].text + " to 91 members")
+    assert sorted(group(units, MATCHERS["learned"], threshold=0.4, sim=sim, attach=0.5)) == [[0, 1, 2, 3], [4]]

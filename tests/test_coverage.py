@@ -40,11 +40,19 @@ def test_outlet_asserting_the_accusation_and_omitting_the_denial(example) -> Non
     _, _, claims = example
     drones = claims[(claims.outlet == "rodina-today") & claims.sentence.str.contains("launched 91")]
     assert not drones.empty and (drones.status == "asserted").all()
-    drone_group = claims[claims.claim_id.isin(drones.claim_id) & (claims.outlet != "rodina-today")]
-    assert (drone_group[drone_group.status != "omitted"].status == "attributed").all()  # others credit Moscow
-    # sentences that carry the denial (the wire's lede carries the 91 drones and the denial: it groups with the drones)
-    denial = claims[claims.sentence.str.contains("fabrication") & ~claims.sentence.str.contains("91 long-range")
-                    & (claims.outlet != "rodina-today")].claim_id.unique()
+    # the sentence also carries "Ukraine attacked the residence", so it may sit in that claim's group too;
+    # in each of its groups every other outlet credits Moscow or hedges ("an alleged drone attack"): none asserts it
+    drone_group = claims[claims.claim_id.isin(drones.claim_id) & (claims.outlet != "rodina-today")
+                         & (claims.status != "omitted")]
+    assert not drone_group.empty and drone_group.status.isin(["attributed", "hedged"]).all()
+    assert (drone_group.status == "attributed").sum() >= 4
+    # the groups of the denial: most of their units deny (a sentence that reports the claim and its denial
+    # may also sit in the claim's group, which the outlet does carry)
+    carried = claims[claims.status != "omitted"]
+    denies = carried.unit.str.contains(r"fabricat|denied|dismissed|rejected", regex=True)
+    share = denies.groupby(carried.claim_id).mean()
+    denial = [cid for cid in share[share >= 0.5].index
+              if claims[(claims.claim_id == cid) & (claims.status != "omitted")].outlet.nunique() >= 2]
     assert len(denial)
     rodina_on_denial = claims[claims.claim_id.isin(denial) & (claims.outlet == "rodina-today")]
     assert (rodina_on_denial.status == "omitted").all()
@@ -125,9 +133,8 @@ def test_exclusive_claims_name_their_nearest_unit_elsewhere(example) -> None:
 def test_no_claim_split_so_that_its_carriers_look_like_omissions_more_than_today(example) -> None:
     """The bundled example against its hand-made gold (bench/gold/drone-claim.claims.csv): claims for
     which the map shows an outlet leaving out a claim its text carries (bench/claims.py false_omissions).
-    A floor that must not regress (5 of 22 with the cross-encoder and best-match grouping chosen on the
-    BASIL tune triplets, 2026-12-02; 3 with the pair model alone, which links fewer units on real text);
-    the goal is none (issue 12)."""
+    A floor that must not regress (4 of 22 with the cross-encoder, best-match grouping and second groups
+    chosen on the BASIL tune triplets, 2026-12-02; 6 without second groups); the goal is none (issue 12)."""
     import csv
     import sys
     from pathlib import Path
@@ -138,4 +145,4 @@ def test_no_claim_split_so_that_its_carriers_look_like_omissions_more_than_today
     _, _, claims = example
     gold = list(csv.DictReader(GOLD.open(encoding="utf-8")))
     failing = {cid: cells for cid, cells in false_omissions(claims.to_dict("records"), gold).items() if cells}
-    assert len(failing) <= 5, failing
+    assert len(failing) <= 4, failing

@@ -50,6 +50,10 @@ _TABLE = (
     Threshold("align.learned_link", 0.4, "BASIL tune triplets (bench/basil.py --split tune --sweep 0.2,0.3,...,0.6): "
               "the probability of the default matcher (pair model + cross-encoder) at which grouping links two "
               "units; best align F1 of the sweep with the 100-pair budget (0.608; omission accuracy 0.602)"),
+    Threshold("align.learned_attach", 0.4, "BASIL tune triplets (bench/basil.py --split tune --sweep 0.35,0.4,0.45 "
+              "--attach 2,0.6,0.5,0.4, 2026-12-02): the probability at which a unit also joins a group holding "
+              "nothing of its outlet; the best mean of align F1 and omission accuracy at link 0.4 (off: 0.597 / "
+              "0.590; 0.6: 0.602 / 0.617; 0.5: 0.599 / 0.650; 0.4: 0.593 / 0.668)"),
     Threshold("align.rerank_low", 0.05, "set by hand: below this pair-model probability the cross-encoder is not asked"),
     Threshold("align.rerank_high", 0.9, "set by hand: at or above this pair-model probability the cross-encoder is not asked"),
     Threshold("align.rerank_weight", 0.5, "set before measuring: the cross-encoder's share of the combined log-odds "

@@ -278,6 +278,36 @@ def _takes_outlets(matcher: Matcher) -> bool:
         return False
 
 
+def _attach(members: dict[int, list[int]], best: np.ndarray, sim: np.ndarray, outlets: np.ndarray,
+            conflicts: np.ndarray, attach: float, threshold: float) -> None:
+    """Add to each group, for each outlet it holds nothing of, that outlet's unit that best matches a
+    member, when that match reaches ``attach``, the merge rule holds as if the unit were a group of
+    its own (the mean of its best match and of each member's match to it reaches ``threshold``), and
+    no member fails the gate with it. In place; every group is judged on its members before any unit
+    was added."""
+    added: dict[int, list[int]] = {}
+    _, code = np.unique(outlets, return_inverse=True)
+    strong = best >= attach
+    for root, held in members.items():
+        if not strong[root].any():
+            continue
+        scores = best[root]                    # each unit's best match among the group's members
+        candidates = np.flatnonzero(strong[root] & ~np.isin(code, code[held]))
+        if candidates.size == 0:
+            continue
+        candidates = candidates[~conflicts[np.ix_(candidates, held)].any(axis=1)]
+        if candidates.size:
+            rule = (sim[np.ix_(candidates, held)].sum(axis=1) + scores[candidates]) / (len(held) + 1)
+            candidates = candidates[rule >= threshold]
+        chosen: dict[int, int] = {}
+        for x in candidates[np.argsort(-scores[candidates], kind="stable")]:
+            chosen.setdefault(int(code[x]), int(x))
+        if chosen:
+            added[root] = list(chosen.values())
+    for root, extra in added.items():
+        members[root] = members[root] + extra
+
+
 def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en") -> np.ndarray:
     """The matcher's score of every pair of units (n x n). A fragment of a few words ("Bridge: Mill
     Street", a list item) is contained in many sentences without carrying their claim: it scores
@@ -295,7 +325,8 @@ def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: st
 
 
 def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en",
-          threshold: float | None = None, sim: np.ndarray | None = None) -> list[list[int]]:
+          threshold: float | None = None, sim: np.ndarray | None = None,
+          attach: float | None = None) -> list[list[int]]:
     """Claim groups: indices of units that carry the same claim, across outlets.
 
     Cross-outlet pairs at or above the threshold are merged strongest first. Two groups merge when,
@@ -304,9 +335,17 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
     all pairs splits it; a unit with no match in the other group pulls the mean down), and no pair
     across them fails the matcher's gate (:func:`gate_conflicts`: for the built-in matchers,
     different numbers). ``sim`` is :func:`similarities` when the caller has it already.
+
+    A unit is in one group, except that it can also join a group that holds nothing of its outlet
+    when it matches a member at or above ``attach`` (the matcher's ``attach`` attribute when not
+    given; no second groups when it has none) and the merge rule above holds for it alone: a sentence
+    that carries two claims ("Steele will speak with members Monday evening, in which he is expected
+    to announce...") is then in the group of each. Each group takes at most one such unit per
+    outlet, its best, and none that fails the gate.
     """
     matcher = matcher or MATCHERS[DEFAULT_MATCHER]
     threshold = matcher.threshold if threshold is None else threshold
+    attach = getattr(matcher, "attach", None) if attach is None else attach
     n = len(units)
     if n == 0:
         return []
@@ -317,7 +356,8 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
     # best[c, x]: the best similarity of a member of group c to unit x from another outlet (-1: none);
     # conflicts[c, d]: gate failures between groups c and d; both updated on each merge
     best = np.where(cross, sim, -1.0).astype(np.float32)
-    conflicts = gate_conflicts(matcher, [u.text for u in units]).astype(np.int32)
+    unit_conflicts = gate_conflicts(matcher, [u.text for u in units])
+    conflicts = unit_conflicts.astype(np.int32)
     ii, jj = np.nonzero(np.triu((sim >= threshold) & cross, k=1))
     order = np.argsort(-sim[ii, jj], kind="stable")
     cluster = list(range(n))
@@ -335,5 +375,7 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
         for x in members[b]:
             cluster[x] = a
         members[a] += members.pop(b)
+    if attach is not None:
+        _attach(members, best, sim, outlets, unit_conflicts, attach, threshold)
     groups = sorted(members.values(), key=lambda g: (-len({units[i].outlet for i in g}), min(units[i].position for i in g)))
     return [sorted(g, key=lambda i: (units[i].outlet, units[i].position)) for g in groups]

@@ -81,7 +81,10 @@ PAIR_BATCH = 2_000_000   # unit pairs generated at once (at least half of n x n)
 
 def _shared_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
     """n x n: how many items each two units share (|A ∩ B|), from the units that hold each item,
-    counted in batches of items so that memory stays bounded however common an item is."""
+    counted in batches of items so that memory stays bounded however common an item is.
+
+    Only the pairs i < j of each item's holders are counted (then mirrored); the diagonal is each
+    set's size, and an item one unit alone holds costs nothing."""
     n = len(sets)
     vocab: dict[str, int] = {}
     units, items = [], []
@@ -89,35 +92,41 @@ def _shared_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
         for item in members:
             units.append(i)
             items.append(vocab.setdefault(item, len(vocab)))
-    counts = np.zeros(n * n, dtype=np.int64)
-    if not units:
-        return counts.reshape(n, n).astype(np.float32)
-    order = np.argsort(np.asarray(items), kind="stable")
-    holders = np.asarray(units, dtype=np.int64)[order]
-    sorted_items = np.asarray(items)[order]
-    starts = np.flatnonzero(np.r_[True, sorted_items[1:] != sorted_items[:-1]])
-    sizes = np.diff(np.r_[starts, len(holders)])
-    square = counts.reshape(n, n)
-    batch = max(PAIR_BATCH, n * n // 2)      # each batch's count adds an n x n array: fewer, larger batches
-    small = sizes.astype(np.int64) ** 2 <= batch
-    for k in np.flatnonzero(~small):          # an item most units hold: add its block in place
-        h = holders[starts[k]:starts[k] + sizes[k]]
-        square[np.ix_(h, h)] += 1
-    groups = np.flatnonzero(small)
-    cost = np.cumsum(sizes[groups].astype(np.int64) ** 2)
-    first = 0
-    while first < len(groups):
-        last = max(int(np.searchsorted(cost, (cost[first - 1] if first else 0) + batch, side="right")), first + 1)
-        g = groups[first:last]
-        # every (holder, holder) pair of these items
-        pos = np.repeat(starts[g], sizes[g]) + (np.arange(sizes[g].sum()) - np.repeat(np.cumsum(sizes[g]) - sizes[g], sizes[g]))
-        rep = np.repeat(sizes[g], sizes[g])
-        rows = np.repeat(holders[pos], rep)
-        offsets = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
-        cols = holders[np.repeat(np.repeat(starts[g], sizes[g]), rep) + offsets]
-        counts += np.bincount(rows * n + cols, minlength=n * n)
-        first = last
-    return counts.reshape(n, n).astype(np.float32)
+    upper: np.ndarray | None = None            # counts of the pairs i < j, flat
+    blocks: list[np.ndarray] = []               # holders of the items most units hold, added as blocks
+    if units:
+        order = np.argsort(np.asarray(items), kind="stable")
+        holders = np.asarray(units, dtype=np.int64)[order]    # ascending within each item
+        sorted_items = np.asarray(items)[order]
+        starts = np.flatnonzero(np.r_[True, sorted_items[1:] != sorted_items[:-1]])
+        sizes = np.diff(np.r_[starts, len(holders)]).astype(np.int64)
+        pairs = sizes * (sizes - 1) // 2
+        batch = max(PAIR_BATCH, n * n // 2)      # each batch's count adds an n x n array: fewer, larger batches
+        blocks = [holders[starts[k]:starts[k] + sizes[k]] for k in np.flatnonzero(pairs > batch)]
+        groups = np.flatnonzero((pairs > 0) & (pairs <= batch))
+        cost = np.cumsum(pairs[groups])
+        first = 0
+        while first < len(groups):
+            last = max(int(np.searchsorted(cost, (cost[first - 1] if first else 0) + batch, side="right")), first + 1)
+            g = groups[first:last]
+            size = sizes[g]
+            # each holder entry of these items, its place in its item, and how many holders follow it
+            pos = np.repeat(starts[g], size) + (np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size))
+            rep = np.repeat(size, size) - (pos - np.repeat(starts[g], size)) - 1
+            rows = np.repeat(holders[pos], rep)
+            after = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
+            cols = holders[np.repeat(pos, rep) + 1 + after]
+            counted = np.bincount(rows * n + cols, minlength=n * n)
+            upper = counted if upper is None else upper + counted
+            first = last
+    out = np.zeros((n, n), dtype=np.float32) if upper is None else upper.reshape(n, n).astype(np.float32)
+    out += out.T
+    for h in blocks:                            # an item most units hold (its block holds the diagonal too)
+        mask = np.zeros(n, dtype=bool)
+        mask[h] = True
+        out += np.outer(mask, mask)
+    np.fill_diagonal(out, [len(members) for members in sets])
+    return out
 
 
 class _Pairs:
@@ -284,6 +293,7 @@ class LearnedMatcher:
 
     name: str = "learned"
     link: float | None = None    # the grouping threshold; None: the thresholds table's align.learned_link
+    join: float | None = None    # a unit's second group; None: align.learned_attach (see align.group)
     rerank: bool = True          # ask the cross-encoder (English only)
     budget: int | None = None    # pairs it reads per story; None: align.rerank_budget
     last: dict = field(default_factory=dict, compare=False)   # what the last similarity() did
@@ -292,6 +302,11 @@ class LearnedMatcher:
     def threshold(self) -> float:
         """The probability two units need to be linked into one claim group."""
         return limit("align.learned_link") if self.link is None else self.link
+
+    @property
+    def attach(self) -> float:
+        """The probability a unit needs to join a second group (:func:`parallax.compare.align.group`)."""
+        return limit("align.learned_attach") if self.join is None else self.join
 
     @property
     def pair_threshold(self) -> float:

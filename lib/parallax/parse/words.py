@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,9 +34,15 @@ _PLAIN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"
                         "–": "-", "—": "-", "―": "-", "‐": "-", "‑": "-"})
 
 
+_UNSPACED_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _UNSPACED) + "]")
+
+
 def _unspaced(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _UNSPACED)
+    return _UNSPACED_RE.match(ch) is not None
+
+
+def _has_unspaced(text: str) -> bool:
+    return _UNSPACED_RE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -128,13 +135,13 @@ def _tokens(text: str, lang: str) -> tuple[Word, ...]:
             word = Word(text[word.start:last.end], word.start, last.end)
             i += take
         out.append(word)
-    return tuple(_characters(out)) if any(_unspaced(c) for c in text) else tuple(out)
+    return tuple(_characters(out)) if _has_unspaced(text) else tuple(out)
 
 
 def _characters(pieces: list[Word]):
     """Pieces of a script without spaces, one character each (the rest unchanged)."""
     for w in pieces:
-        if not any(_unspaced(c) for c in w.text):
+        if not _has_unspaced(w.text):
             yield w
             continue
         run = None
@@ -157,7 +164,12 @@ def words(text: str, lang: str = "en") -> list[str]:
 
 def keys(text: str, lang: str = "en") -> tuple[str, ...]:
     """The folded words of a text."""
-    return tuple(w.key for w in tokens(text, lang) if w.is_word)
+    return _keys(text, lang or "en")
+
+
+@lru_cache(maxsize=20_000)
+def _keys(text: str, lang: str) -> tuple[str, ...]:
+    return tuple(fold(w.text) for w in tokens(text, lang) if any(c.isalnum() for c in w.text))
 
 
 def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[str, int, int, int, int]]:
