@@ -36,7 +36,7 @@ CODEBOOK: dict[str, dict[str, str]] = {
         "text": "extracted body text, paragraphs separated by a blank line",
     },
     "claims": {
-        "claim_id": "the cross-outlet claim group (C001 = carried by the most outlets)",
+        "claim_id": "the cross-outlet claim group (C001 = carried by the most outlets); a unit that carries two claims can be in two groups, so one sentence can have rows under two claim ids",
         "label": "a short label of the claim: the shortest sentence piece in the group",
         "outlet": "outlet key",
         "status": "attributed (credits a source), asserted (outlet's own voice), hedged (own voice with 'alleged', 'reportedly'...), or omitted (the outlet does not carry the claim)",
