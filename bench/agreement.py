@@ -25,7 +25,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from basil import GOLD_DIR, SPLITS, _scorer  # noqa: E402
+from basil import GOLD_DIR, SPLITS, _scorer, load_gold  # noqa: E402
 
 SECOND = GOLD_DIR / "second"
 FIGURES = ("align_precision", "align_recall", "align_f1", "omission_accuracy", "status_accuracy", "source_accuracy")
@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     split_of = {i: name for name, members in SPLITS.items() for i in members}
     results = {}
     for short in ids:
-        first = yaml.safe_load((GOLD_DIR / f"{short}.yaml").read_text(encoding="utf-8"))
+        first = load_gold(short)
         second = yaml.safe_load((SECOND / f"{short}.yaml").read_text(encoding="utf-8"))
         results[short] = {"second vs first": scorer.score(first, as_rows(second)),
                           "first vs second": scorer.score(second, as_rows(first))}

@@ -169,7 +169,7 @@ def keys(text: str, lang: str = "en") -> tuple[str, ...]:
 
 @lru_cache(maxsize=20_000)
 def _keys(text: str, lang: str) -> tuple[str, ...]:
-    return tuple(fold(w.text) for w in tokens(text, lang) if any(c.isalnum() for c in w.text))
+    return tuple(w.key for w in tokens(text, lang) if w.is_word)
 
 
 def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[str, int, int, int, int]]:
