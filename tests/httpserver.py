@@ -18,6 +18,8 @@ Routes (query parameters in brackets):
 ``/slow-body[delay]``  sends half the body, sleeps ``delay`` s, sends the rest
 ``/chain/<n>``         302 to ``/chain/<n-1>``; ``/chain/0`` is a 200 page
 ``/loop-a``, ``/loop-b``  302 to each other, forever
+``/redirect[to]``      302 to ``to`` as given (another host, a scheme...), else to
+                       ``server.location``
 ``/big-declared[size]`` ``size`` bytes with a Content-Length
 ``/big-streamed[size]`` ``size`` bytes, no Content-Length, closed at the end
 ``/big-chunked[size]``  ``size`` bytes, ``Transfer-Encoding: chunked``
@@ -99,6 +101,7 @@ class LocalServer(ThreadingHTTPServer):
         self.switches: dict[str, int] = {}
         self.errors: list[BaseException] = []
         self.robots_txt = ""
+        self.location = "/page"           # where /redirect sends a request without ?to=
         self.pages: dict[str, str] = {}   # /story/<name> -> HTML (kept across reset())
         self.request_times: list[tuple[float, str]] = []  # (monotonic time, path) of each request
         self.in_flight = 0
@@ -139,6 +142,7 @@ class LocalServer(ThreadingHTTPServer):
             self.switches.clear()
             self.errors.clear()
             self.robots_txt = ""
+            self.location = "/page"
             self.request_times.clear()
             self.in_flight = self.max_in_flight = 0
 
@@ -271,6 +275,10 @@ def _chain(h: Handler, hit: int, q: dict[str, str]) -> None:
         h.answer(200, PAGE_BYTES)
     else:
         h.answer(302, b"", content_type=None, headers={"Location": f"/chain/{n - 1}"})
+
+
+def _redirect(h: Handler, hit: int, q: dict[str, str]) -> None:
+    h.answer(302, b"", content_type=None, headers={"Location": q.get("to", h.server.location)})
 
 
 def _loop_a(h: Handler, hit: int, q: dict[str, str]) -> None:
@@ -422,6 +430,7 @@ ROUTES: dict[str, Route] = {
     "/drop-then-ok": _drop_then_ok,
     "/slow": _slow,
     "/slow-body": _slow_body,
+    "/redirect": _redirect,
     "/loop-a": _loop_a,
     "/loop-b": _loop_b,
     "/big-declared": _big_declared,

@@ -22,6 +22,7 @@ import pytest
 from httpserver import (
     GZIP_HTML,
     PAGE_BYTES,
+    PAGE_HTML,
     PAGE_SENTENCE,
     PNG_BYTES,
     RUSSIAN_PARAGRAPH,
@@ -640,3 +641,50 @@ def test_unchanged_page_is_reused_through_a_conditional_request(server: LocalSer
     changed = get_snapshots(story, cache, False, FAST)["o0"]
     assert isinstance(changed, Snapshot) and b"version 2" in changed.body and changed.etag == '"v2"'
     assert cache.get(server.url("/versioned")).sha256 == changed.sha256
+
+
+# -- redirects to other hosts: robots.txt and credentials -----------------------------------------
+
+def test_a_redirect_to_another_host_asks_that_hosts_robots_txt(server: LocalServer, tmp_path: Path) -> None:
+    """The first host allows everything; the second disallows /story/: the outlet fails naming the
+    second host and its rule, and the second host's page is never requested."""
+    with running_server() as other:
+        other.robots_txt = "User-agent: *\nAllow: /\n\nUser-agent: Parallax\nDisallow: /story/\n"
+        other.pages["kept"] = PAGE_HTML
+        start = "/redirect?to=" + quote(other.url("/story/kept"), safe="")
+        failed = get_snapshots(_story(server, [start]), SnapshotCache(tmp_path / "c"), False, FAST)["o0"]
+        assert isinstance(failed, FetchError)
+        assert failed.problem == (f"redirected to {other.url('/story/kept')}: {other.base_url}/robots.txt disallows "
+                                  "this page for Parallax (rule 'Disallow: /story/')")
+        assert other.hits("/robots.txt") == 1 and other.hits("/story/kept") == 0
+        assert server.hits("/robots.txt") == 1
+
+
+def test_a_redirect_to_an_allowing_host_is_fetched_and_its_address_kept(server: LocalServer, tmp_path: Path) -> None:
+    with running_server() as other:
+        other.robots_txt = "User-agent: *\nDisallow: /private\n"
+        other.pages["open"] = PAGE_HTML
+        start = "/redirect?to=" + quote(other.url("/story/open"), safe="")
+        fetched = get_snapshots(_story(server, [start]), SnapshotCache(tmp_path / "c"), False, FAST)["o0"]
+        assert isinstance(fetched, Snapshot) and fetched.body == PAGE_BYTES
+        assert fetched.final_url == other.url("/story/open") and other.hits("/robots.txt") == 1
+
+
+def test_credentials_in_a_redirect_are_dropped_and_never_stored(server: LocalServer, tmp_path: Path) -> None:
+    """A Location of http://user:secret@host/... is followed without the userinfo: no request carries
+    an Authorization header and the secret is in no cached file."""
+    with running_server() as other:
+        other.pages["open"] = PAGE_HTML
+        server.location = other.url("/story/open").replace("http://", "http://user:s3cret-pw@")
+        cache = SnapshotCache(tmp_path / "c")
+        fetched = get_snapshots(_story(server, ["/redirect"]), cache, False, FAST)["o0"]
+        assert isinstance(fetched, Snapshot) and fetched.final_url == other.url("/story/open")
+        assert all("authorization" not in seen.headers for seen in other.requests_to("/story/open"))
+        stored = b"".join(f.read_bytes() for f in (tmp_path / "c").rglob("*") if f.is_file())
+        assert stored and b"s3cret-pw" not in stored
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "javascript:alert(1)", "ftp://127.0.0.1/x"])
+def test_a_redirect_to_a_non_web_address_is_refused(server: LocalServer, target: str) -> None:
+    exc = fetch_error(server, "/redirect?to=" + quote(target, safe=""))
+    assert exc.problem == f"redirected to {target!r}, which is not a web page address"

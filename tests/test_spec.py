@@ -152,3 +152,73 @@ def test_self_contained_spec_reads_the_same_files_from_anywhere(tmp_path: Path) 
         (tmp_path / "pages" / "a.html").resolve(), tmp_path / "b.html", None]
     assert b.lexicons == a.lexicons == {"loaded": (tmp_path / "loaded.txt").resolve()}
     assert b.language == a.language == "no" and b.outlets[2].url == "https://example.org/c"
+
+
+# -- hostile specs: read with limits before anything else ---------------------------------------
+
+BOMB = "story: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(folder: Path) -> None:
+    assert len(BOMB.encode()) < 600      # nine levels of nine: 9**9 strings if expanded
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, BOMB))
+    assert info.value.field == "line 2"
+    assert info.value.problem == "not valid YAML (aliases (*name) are not allowed; write the value out)"
+
+
+def test_an_anchor_without_alias_is_harmless(folder: Path) -> None:
+    story = load_spec(write(folder, GOOD.replace("title: A story", "title: &t A story")))
+    assert story.title == "A story"
+
+
+def test_yaml_nested_past_the_limit_is_refused(folder: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, "story: " + "[" * 100_000))
+    assert info.value.problem == "not valid YAML (nested more than 20 levels deep)"
+
+
+def test_a_spec_over_the_size_cap_is_refused_unread(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import parallax.spec as spec_module
+
+    path = write(folder, GOOD + "#" * 2_000 + "\n")
+    monkeypatch.setattr(spec_module, "SPEC_MAX_BYTES", 1_000)
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert info.value.problem == f"the file is {path.stat().st_size:,} bytes, over the 1,000-byte cap"
+    assert "saved files" in info.value.fix
+
+
+def test_the_default_size_cap_refuses_fifty_megabytes_of_comments(folder: Path) -> None:
+    path = write(folder, GOOD)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(("# padding\n" * 100_000) * 50)
+    with pytest.raises(SpecError, match="over the 1,000,000-byte cap"):
+        load_spec(path)
+
+
+def test_a_lexicon_over_its_cap_is_refused(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import parallax.spec as spec_module
+
+    (folder / "loaded.txt").write_text("word\n" * 1_000, encoding="utf-8")
+    monkeypatch.setattr(spec_module, "LEXICON_MAX_BYTES", 100)
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, GOOD + "lexicons:\n  loaded: loaded.txt\n"))
+    assert info.value.field == "lexicons.loaded" and "over the 100-byte cap" in info.value.problem
+
+
+def test_a_spec_that_is_not_a_file_is_named(folder: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(folder / "pages")
+    assert info.value.problem == "not a regular file"
+
+
+@pytest.mark.parametrize("url", ["http://bob:s3cret@example.com/a", "https://bob@example.com/a",
+                                 "https://:s3cret@example.com/a"])
+def test_credentials_in_a_url_are_refused_without_echoing_them(folder: Path, url: str) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, GOOD.replace("https://example.com/world/russia-drones", url)))
+    assert info.value.field == "outlets[0].url"
+    assert "s3cret" not in str(info.value) and "bob" not in str(info.value)
+    assert info.value.problem.endswith("holds a user name or password") and "~/.netrc" in info.value.fix

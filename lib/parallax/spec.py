@@ -23,6 +23,10 @@ PAGE_SUFFIXES = (".html", ".htm", ".txt")
 STORY_FIELDS = {"story", "title", "language", "outlets", "lexicons"}
 OUTLET_FIELDS = {"name", "key", "url", "file", "language"}
 REQUIRED_STORY_FIELDS = ("story", "outlets")
+SPEC_MAX_BYTES = 1_000_000      # a spec names outlets and files; 200 outlets take about 20 KB
+LEXICON_MAX_BYTES = 5_000_000   # a word list a spec points to
+YAML_MAX_DEPTH = 20             # nesting of mappings and lists (a spec needs 3)
+_USERINFO = re.compile(r"(?<=//)[^/?#@\s]*@")
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,30 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+def redact(url: str) -> str:
+    """``url`` with any ``user:password@`` replaced by ``***@`` (for messages)."""
+    return _USERINFO.sub("***@", url)
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """safe_load that refuses a key given twice (PyYAML keeps the last one silently)."""
+    """safe_load that refuses a key given twice (PyYAML keeps the last one silently), aliases
+    (``*name``: a few hundred bytes of nested aliases expand to billions of nodes) and nesting
+    deeper than :data:`YAML_MAX_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out",
+                                              self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > YAML_MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested more than {YAML_MAX_DEPTH} levels deep",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _no_duplicate_keys(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -101,18 +127,41 @@ def load_spec(path: str | Path) -> Story:
     """
     path = Path(path)
     label = str(path)
-    if not path.is_file():
+    if not path.exists():
         raise SpecError(label, "file", "no such spec file", "check the path (specs are YAML files)")
+    text = read_capped(path, label, "file", SPEC_MAX_BYTES,
+                       "a spec only names the story and its outlets: keep pages in saved files ('file:')")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
-    except UnicodeDecodeError:
-        raise SpecError(label, "file", "not UTF-8 text", "save the spec as UTF-8") from None
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f"line {where.line + 1}" if where else "YAML"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SpecError(label, line, f"not valid YAML ({problem})", "fix the YAML syntax there") from None
     return parse_spec(data, base_dir=path.parent, label=label, path=path.resolve())
+
+
+def read_capped(path: Path, label: str, field_name: str, max_bytes: int, fix: str) -> str:
+    """The UTF-8 text of a file a user hands in, read only when it is a regular file of at most
+    ``max_bytes`` (checked before reading, and while reading: the file may grow)."""
+    if not path.exists():
+        raise SpecError(label, field_name, "no such file", "check the path")
+    if not path.is_file():
+        raise SpecError(label, field_name, "not a regular file", "give the path of a file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SpecError(label, field_name, f"the file is {size:,} bytes, over the {max_bytes:,}-byte cap", fix)
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise SpecError(label, field_name, f"cannot read the file ({exc.strerror})", "check its permissions") from None
+    if len(raw) > max_bytes:
+        raise SpecError(label, field_name, f"the file is over the {max_bytes:,}-byte cap", fix)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SpecError(label, field_name, "not UTF-8 text", "save it as UTF-8") from None
 
 
 def self_contained(text: str, base_dir: Path) -> str:
@@ -201,6 +250,7 @@ def _lexicons(label: str, data: Any, base_dir: Path) -> dict[str, Path]:
         if not path.is_file():
             raise SpecError(label, f"lexicons.{name}", f"no such file: {path}",
                             "check the path (relative to the spec file); one term per line")
+        read_capped(path, label, f"lexicons.{name}", LEXICON_MAX_BYTES, "a word list holds one term per line")
         out[name] = path
     return out
 
@@ -259,9 +309,16 @@ def _outlet(label: str, index: int, item: Any, base_dir: Path) -> Outlet:
             parsed = urlparse(str(url))
             parsed.port  # noqa: B018  (raises on a bad port or IPv6 literal)
         except ValueError:
-            raise SpecError(label, f"{where}.url", f"{url!r} is not a valid URL", "copy the address from the browser's address bar") from None
+            raise SpecError(label, f"{where}.url", f"{redact(str(url))!r} is not a valid URL",
+                            "copy the address from the browser's address bar") from None
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise SpecError(label, f"{where}.url", f"{url!r} is not an http(s) URL", "write the full address, starting with https://")
+            raise SpecError(label, f"{where}.url", f"{redact(str(url))!r} is not an http(s) URL",
+                            "write the full address, starting with https://")
+        if "@" in parsed.netloc:
+            raise SpecError(label, f"{where}.url", f"{redact(str(url))!r} holds a user name or password",
+                            "remove 'user:password@': Parallax keeps no credentials in specs or outputs; "
+                            "put them in ~/.netrc ('machine HOST login USER password PASS'), which the fetcher "
+                            "reads, or save the page from a browser and use 'file:'")
         return Outlet(key=key, name=name, url=str(url), language=language)
     path = Path(str(file)).expanduser()
     if not path.is_absolute():

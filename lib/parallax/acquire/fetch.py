@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
@@ -27,7 +27,7 @@ from parallax import __version__
 from parallax.acquire import snapshot as snap
 from parallax.errors import FetchError
 from parallax.acquire.polite import Politeness
-from parallax.spec import Outlet, Story
+from parallax.spec import Outlet, Story, redact
 
 log = logging.getLogger(__name__)
 def user_agent(contact: str = "") -> str:
@@ -121,7 +121,6 @@ def fetch_url(
     """
     outlet = outlet or url
     session = session or requests.Session()
-    session.max_redirects = settings.max_redirects
     headers = {
         "User-Agent": settings.agent,
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
@@ -131,30 +130,18 @@ def fetch_url(
         headers["If-None-Match"] = previous.etag
     if previous is not None and previous.last_modified:
         headers["If-Modified-Since"] = previous.last_modified
-    if polite is not None:
-        answer = polite.allowed(url, session, {"User-Agent": headers["User-Agent"]})
-        if not answer.allowed and isinstance(answer.error, requests.Timeout):
-            raise FetchError(outlet, url, f"timed out reaching {urlsplit(url).netloc}",
-                             "try again later, or save the page and use 'file:'")
-        if not answer.allowed and isinstance(answer.error, requests.ConnectionError):
-            raise FetchError(outlet, url, f"could not connect to {urlsplit(url).netloc} ({_short(answer.error)})",
-                             "check the address and your connection, or use --offline with a cached copy")
-        if not answer.allowed:
-            raise FetchError(outlet, url, answer.reason,
-                             "save the page from a browser and use 'file:', or, if the site lets you, "
-                             "run with --ignore-robots")
-    attempt = 0
+    # redirects are followed here, not by requests, so that each hop's host is asked for its robots.txt
+    # and waits for a slot of its own site
+    current, hops, attempt = url, 0, 0
     while True:
-        # the whole exchange, body and backoff included, holds one of the site's slots
-        with polite.slot(url) if polite is not None else nullcontext():
+        if polite is not None:
+            _ask_robots(polite, current, url, outlet, session, headers, redirected=hops > 0)
+        with polite.slot(current) if polite is not None else nullcontext():
             try:
                 response = session.get(
-                    url, headers=headers, stream=True, allow_redirects=True,
+                    current, headers=headers, stream=True, allow_redirects=False,
                     timeout=(settings.connect_timeout, settings.read_timeout),
                 )
-            except requests.TooManyRedirects:
-                raise FetchError(outlet, url, f"more than {settings.max_redirects} redirects (a redirect loop?)",
-                                 "open the URL in a browser and put the final address in the spec") from None
             except requests.Timeout as exc:
                 kind = "connecting" if isinstance(exc, requests.ConnectTimeout) else "waiting for the server"
                 raise FetchError(outlet, url, f"timed out {kind}", "try again later, or save the page and use 'file:'") from None
@@ -168,6 +155,9 @@ def fetch_url(
             except requests.RequestException as exc:
                 raise FetchError(outlet, url, f"request failed ({_short(exc)})", "check the URL") from None
             with response:
+                if response.is_redirect:
+                    current, hops, attempt = _redirect_target(response, current, hops, url, outlet, settings), hops + 1, 0
+                    continue
                 if response.status_code == 304 and previous is not None:
                     return previous  # not modified: the page as fetched before
                 if response.status_code in RETRY_STATUSES and attempt < settings.retries:
@@ -183,11 +173,42 @@ def fetch_url(
                 if previous is not None and previous.body == body:
                     return previous  # the same bytes: reuse the snapshot (and its fetch time)
                 return snap.Snapshot(
-                    source=url, final_url=response.url, status=response.status_code,
+                    source=url, final_url=redact(current), status=response.status_code,
                     fetched_at=snap.now_iso(), content_type=content_type, kind=kind, body=body,
                     charset=_charset(content_type), etag=response.headers.get("ETag"),
                     last_modified=response.headers.get("Last-Modified"),
                 )
+
+
+def _ask_robots(polite: Politeness, current: str, url: str, outlet: str, session: requests.Session,
+                headers: dict[str, str], redirected: bool) -> None:
+    """Raise a FetchError unless the robots.txt of ``current``'s host lets Parallax fetch it."""
+    answer = polite.allowed(current, session, {"User-Agent": headers["User-Agent"]})
+    if answer.allowed:
+        return
+    host = urlsplit(current).netloc
+    via = f"redirected to {redact(current)}: " if redirected else ""
+    if isinstance(answer.error, requests.Timeout):
+        raise FetchError(outlet, url, f"{via}timed out reaching {host}", "try again later, or save the page and use 'file:'")
+    if isinstance(answer.error, requests.ConnectionError):
+        raise FetchError(outlet, url, f"{via}could not connect to {host} ({_short(answer.error)})",
+                         "check the address and your connection, or use --offline with a cached copy")
+    raise FetchError(outlet, url, via + answer.reason,
+                     "save the page from a browser and use 'file:', or, if the site lets you, run with --ignore-robots")
+
+
+def _redirect_target(response: requests.Response, current: str, hops: int, url: str, outlet: str,
+                     settings: FetchSettings) -> str:
+    """The absolute address a redirect points to, without any ``user:password@`` it carries."""
+    if hops >= settings.max_redirects:
+        raise FetchError(outlet, url, f"more than {settings.max_redirects} redirects (a redirect loop?)",
+                         "open the URL in a browser and put the final address in the spec")
+    target = urljoin(current, response.headers["Location"])
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(outlet, url, f"redirected to {redact(target)!r}, which is not a web page address",
+                         "open the URL in a browser and put the final address in the spec")
+    return redact(target).replace("//***@", "//", 1)
 
 
 def read_file(path: Path, outlet: str = "", max_bytes: int = FetchSettings.max_bytes) -> snap.Snapshot:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import urllib.parse
 import urllib.robotparser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -93,7 +94,9 @@ class Politeness:
             return rules
         if rules.can_fetch(self.user_agent, url):
             return RobotsAnswer(True)
-        return RobotsAnswer(False, f"{root}/robots.txt disallows this page for {self.user_agent}")
+        rule = _rule(rules, self.user_agent, url)
+        return RobotsAnswer(False, f"{root}/robots.txt disallows this page for {self.user_agent}"
+                                   + (f" (rule '{rule}')" if rule else ""))
 
     def _read(self, robots_url: str, session: requests.Session | None,
               headers: dict[str, str] | None) -> urllib.robotparser.RobotFileParser | RobotsAnswer:
@@ -113,3 +116,16 @@ class Politeness:
         parser = urllib.robotparser.RobotFileParser(robots_url)
         parser.parse(body.decode("utf-8", errors="replace").splitlines())
         return parser
+
+
+def _rule(parser: urllib.robotparser.RobotFileParser, agent: str, url: str) -> str:
+    """The robots.txt line that decides ``url`` for ``agent`` ("Disallow: /private"), found as
+    :meth:`~urllib.robotparser.RobotFileParser.can_fetch` finds it; empty when none does."""
+    parts = urlsplit(urllib.parse.unquote(url))
+    path = urllib.parse.quote(urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))) or "/"
+    entries = [e for e in parser.entries if e.applies_to(agent)] or [e for e in [parser.default_entry] if e]
+    for entry in entries[:1]:
+        for line in entry.rulelines:
+            if line.applies_to(path):
+                return str(line)
+    return ""
