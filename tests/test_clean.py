@@ -130,3 +130,27 @@ def test_seed_page_body_once_and_no_comment_form() -> None:
 ])
 def test_furniture_in_other_languages(line: str) -> None:
     assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Subscribe to our channel to follow the latest news first.", "Follow us on Telegram for breaking news.",
+    "Download our free app for the latest headlines.", "Turn on notifications to get breaking news.",
+    "Support independent journalism by becoming a member today.", "Got a news tip? Email us at tips@example.com",
+    "Join us on WhatsApp for updates.", "Subscribe now for unlimited access.",
+    "Suscríbete a nuestro canal de YouTube.", "Abonnez-vous à notre chaîne Telegram.",
+    "Folgen Sie uns auf Instagram.", "Подписывайтесь на наш канал в Telegram.",
+])
+def test_calls_to_action_are_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Followers of the church joined the protest on Sunday, police said.",
+    "The ministry said it would download the data from the app within a week.",
+    "Supporters of the bill said it would help fund local journalism.",
+    "Subscribers to the service lost access on Monday, the company said.",
+    "Join the club, said the mayor.",
+    "Follow the money, the prosecutor told the jury on Tuesday.",
+])
+def test_sentences_that_look_like_calls_to_action_are_kept(line: str) -> None:
+    assert not is_furniture(line)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from parallax.extract.extractors import Article, failed
 from parallax.outlet.readability import MEASURES, STAT_DESCRIPTIONS
+from parallax.report import tables
 from parallax.report.tables import (ARTICLE_COLUMNS, CODEBOOK, articles_frame, readability_frame, readability_wide,
                              write_codebook, write_table)
 
@@ -63,3 +64,33 @@ def test_tables_are_utf8(tmp_path: Path) -> None:
     frame = pd.DataFrame({"text": ["Зеленский — «нет»"]})
     path = write_table(tmp_path, "x", frame)
     assert path.read_bytes().decode("utf-8").splitlines()[1] == "Зеленский — «нет»"
+
+
+# -- CSV injection: no formula reaches a spreadsheet, and programs get the cells back exactly ----------
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "'=already quoted", "''+twice"]
+PLAIN = ["-3.5", "+7", "1e-3", "ok = fine", "it's", "'quoted'", "", "Kyiv"]
+
+
+def test_formula_cells_are_prefixed_and_plain_cells_kept(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"text": FORMULAS + PLAIN, "count": range(-7, 8)})
+    path = tables.write_table(tmp_path, "probe", frame)
+    raw = pd.read_csv(path, keep_default_na=False, dtype=str)
+    assert raw.text.tolist()[:len(FORMULAS)] == ["'" + v for v in FORMULAS]
+    assert raw.text.tolist()[len(FORMULAS):] == PLAIN
+    assert raw["count"].tolist() == [str(v) for v in range(-7, 8)]    # numbers are never prefixed
+    assert not any(cell[:1] in "=+-@\t\r" and not cell.lstrip("+-").replace(".", "").replace("e-", "").isdigit()
+                   for cell in raw.text if cell)
+
+
+def test_read_table_gives_the_cells_back_exactly(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"text": FORMULAS + PLAIN, "count": range(-7, 8)})
+    back = tables.read_table(tables.write_table(tmp_path, "probe", frame), keep_default_na=False)
+    assert back.text.tolist() == frame.text.tolist() and back["count"].tolist() == frame["count"].tolist()
+
+
+def test_escaping_leaves_the_frame_given_untouched() -> None:
+    frame = pd.DataFrame({"text": ["=1", "\r=1"]})
+    assert tables.escape_formulas(frame).text.tolist() == ["'=1", "'\r=1"] and frame.text[0] == "=1"
+    assert tables.unescape_formulas(tables.escape_formulas(frame)).equals(frame)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from parallax.extract.extractors import Article
 from parallax.parse.words import opcodes
+from parallax.report.tables import read_table
 
 REVISION_COLUMNS = ["outlet", "previous_run", "previous_fetched_at", "current_fetched_at", "change",
                     "paragraph_before", "paragraph_after", "before", "after"]
@@ -28,7 +29,7 @@ def empty() -> pd.DataFrame:
 
 def _previous(run_dir: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
     """The previous run's articles table (by outlet) and snapshot metadata."""
-    articles = pd.read_csv(run_dir / "tables" / "articles.csv", keep_default_na=False, dtype=str).set_index("outlet")
+    articles = read_table(run_dir / "tables" / "articles.csv", keep_default_na=False, dtype=str).set_index("outlet")
     meta = json.loads((run_dir / "run.json").read_text(encoding="utf-8")).get("snapshots", {})
     return articles, meta
 

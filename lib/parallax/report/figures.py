@@ -1,10 +1,17 @@
 """Chart scaffolding shared by every chart module: a titled figure, and the figure that says why a
-chart is empty."""
+chart is empty.
+
+Importing it turns matplotlib's mathtext off: outlet names, titles and page text reach charts as
+plain text ("$5 million", or a name such as ``$\\undefinedmacro$``, is drawn as written, never parsed
+as TeX)."""
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+
+matplotlib.rcParams["text.parse_math"] = False
 
 
 def _figure(rows: int, title: str, subtitle: str = "") -> tuple[Figure, plt.Axes]:

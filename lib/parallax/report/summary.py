@@ -21,6 +21,7 @@ import pandas as pd
 
 from parallax.run import runs as runs_mod
 from parallax.report.narrate import esc
+from parallax.report.tables import read_table, write_csv
 
 RUN_KEYS = ["story", "run", "run_time"]
 SKIP_STATUSES = {"running": "still running (or crashed before it finished)", "report-failed": "its report failed"}
@@ -218,7 +219,7 @@ def _read_table(folder: Path, name: str) -> tuple[pd.DataFrame | None, str]:
     if not path.is_file():
         return None, f"no tables/{name}.csv: left out of what needs it"
     try:
-        frame = pd.read_csv(path, encoding="utf-8", dtype={c: str for c in TEXT_COLUMNS})
+        frame = read_table(path, dtype={c: str for c in TEXT_COLUMNS})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         return None, f"tables/{name}.csv cannot be read ({exc.__class__.__name__}: {str(exc).strip()[:120]}): left out"
     missing = [c for c in TABLES[name] if c not in frame.columns]
@@ -414,8 +415,8 @@ def combined_export(tables: dict[str, pd.DataFrame], folder: str | Path, per_sto
     used = _selected(tables, per_story)["claims"][["story", "run"]].drop_duplicates()
     claims["in_summary"] = pd.MultiIndex.from_frame(claims[["story", "run"]]).isin(
         pd.MultiIndex.from_frame(used)) if len(claims) else pd.Series(dtype=bool)
-    claims.to_csv(folder / "batch_claims.csv", index=False, encoding="utf-8")
-    outlet_summary(tables, per_story, min_share).to_csv(folder / "batch_outlets.csv", index=False, encoding="utf-8")
+    write_csv(claims, folder / "batch_claims.csv")
+    write_csv(outlet_summary(tables, per_story, min_share), folder / "batch_outlets.csv")
     return folder
 
 

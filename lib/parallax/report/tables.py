@@ -2,10 +2,17 @@
 
 Every column of every table Parallax writes is described in ``CODEBOOK``;
 ``tables/codebook.csv`` lists those of the tables a run wrote.
+
+Text from pages and specs never lands in a CSV as a spreadsheet formula (OWASP's CSV-injection
+rule): a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, after
+any number of single quotes, is written with one more ``'`` in front, so that a spreadsheet shows
+it as text. Plain numbers ("-3.5") are left alone. The rule is reversible: :func:`read_table` gives
+the cells exactly as Parallax had them.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -243,12 +250,63 @@ def codebook_frame(tables: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "column", "description"])
 
 
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _escape_cell(value: object) -> object:
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _unescape_cell(value: object) -> object:
+    if isinstance(value, str) and _ESCAPED.match(value) and not _NUMBER.fullmatch(value[1:]):
+        return value[1:]
+    return value
+
+
+def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula prefixed with ``'``
+    (see the module's docstring); other cells, and the frame given, unchanged."""
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    if not text or frame.empty:
+        return frame
+    out = frame.copy()
+    for column in text:
+        out[column] = out[column].map(_escape_cell)
+    return out
+
+
+def unescape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """The inverse of :func:`escape_formulas`, for a table read back from CSV."""
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    if not text or frame.empty:
+        return frame
+    out = frame.copy()
+    for column in text:
+        out[column] = out[column].map(_unescape_cell)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` to ``path`` as UTF-8 CSV without its index, formula-safe (:func:`escape_formulas`)."""
+    escape_formulas(frame).to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def read_table(path: str | Path, **options: object) -> pd.DataFrame:
+    """A table Parallax wrote, with its cells as Parallax had them (``pandas.read_csv`` with
+    ``options``, then :func:`unescape_formulas`)."""
+    return unescape_formulas(pd.read_csv(path, encoding="utf-8", **options))
+
+
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> Path:
-    """Write ``tables/<name>.csv`` (UTF-8, no index) and return its path."""
+    """Write ``tables/<name>.csv`` (UTF-8, no index, formula-safe) and return its path."""
     path = Path(folder) / "tables" / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding="utf-8")
-    return path
+    return write_csv(frame, path)
 
 
 def write_codebook(folder: Path) -> Path:
