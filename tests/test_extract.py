@@ -206,3 +206,34 @@ def test_xml_declaration_does_not_hide_page_facts() -> None:
 def test_absurdly_nested_json_ld_is_ignored() -> None:
     head = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
     assert extract_html(page(head=head), "https://daily.example/clinic").paragraphs == PARAS
+
+
+DEEP_BODY = "".join(f"<p>Paragraph {i}: the council said on Monday that the vote on the school budget was put off "
+                    "to next week, after members asked for more time to read the auditors' report.</p>" for i in range(6))
+
+
+def _nested(depth: int, inner: str) -> str:
+    return ("<html><head><title>Deep page</title></head><body>" + "<div>" * depth + "<nav><p>Home | World | Sport"
+            "</p></nav><article>" + inner + "</article>" + "</div>" * depth + "<script>var x = 1;</script></body></html>")
+
+
+def test_an_article_nested_past_the_tree_limit_falls_back_and_says_so() -> None:
+    article = extract_html(_nested(100_000, DEEP_BODY), language="en")
+    assert article.extractor == "html-paragraphs"
+    assert [p.split(":")[0] for p in article.paragraphs] == [f"Paragraph {i}" for i in range(6)]
+    assert "Home | World" not in article.text and "var x" not in article.text
+    assert article.warnings[0] == ("fallback: the page nests elements 100,004 deep, past the 255 that trafilatura "
+                                   "and newspaper4k read; used html-paragraphs (paragraph text only)")
+
+
+def test_a_shallow_page_keeps_its_extractor() -> None:
+    article = extract_html(_nested(20, DEEP_BODY), language="en")
+    assert article.extractor == "trafilatura" and not any(w.startswith("fallback") for w in article.warnings)
+
+
+def test_a_deep_page_without_text_names_the_extractor_that_read_it() -> None:
+    snapshot = Snapshot(source="deep.html", final_url=None, status=None, fetched_at="2026-01-01T00:00:00Z",
+                        content_type="text/html", kind="html", body=_nested(1_000, "<p>Hi.</p>").encode())
+    with pytest.raises(ExtractionError) as info:
+        extract_snapshot(snapshot, "deep", "Deep")
+    assert info.value.problem.startswith("no article on the page (") and "; read by " in info.value.problem

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
 from typing import Any, Callable
 
 import lxml.html
@@ -126,11 +127,83 @@ def _newspaper(html: str, url: str | None) -> Extracted:
     )
 
 
+LXML_MAX_DEPTH = 255   # libxml2 stops building the tree past this depth: both extractors then see no text
+_SKIPPED = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button",
+            "select", "svg", "figcaption", "iframe"}
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Paragraphs(HTMLParser):
+    """A streaming reader of a page's paragraph text that builds no tree, so nesting depth costs it
+    nothing: text of block elements (p, h1-h6, li, blockquote...) outside navigation, forms and scripts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = self.max_depth = self.skip = 0
+        self.title, self.in_title = "", False
+        self.paragraphs: list[str] = []
+        self._buffer: list[str] = []
+        self._block = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        self.depth += 1
+        self.max_depth = max(self.max_depth, self.depth)
+        if tag in _SKIPPED:
+            self.skip += 1
+        elif tag == "title":
+            self.in_title = True
+        elif tag in _BLOCKS:
+            self._flush()
+            self._block += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth = max(0, self.depth - 1)
+        if tag in _SKIPPED:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "title":
+            self.in_title = False
+        elif tag in _BLOCKS:
+            self._flush()
+            self._block = max(0, self._block - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+        elif not self.skip and self._block:
+            self._buffer.append(data)
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._buffer).split())
+        if text:
+            self.paragraphs.append(text)
+        self._buffer = []
+
+
+def _paragraphs(html: str, url: str | None) -> Extracted:
+    """The page's paragraph text, read without a tree (the fallback for pages nested past
+    :data:`LXML_MAX_DEPTH`)."""
+    return _read_paragraphs(html)[0]
+
+
+def _read_paragraphs(html: str) -> tuple[Extracted, int]:
+    reader = _Paragraphs()
+    reader.feed(html)
+    reader.close()
+    reader._flush()
+    return Extracted(text="\n".join(reader.paragraphs), title=" ".join(reader.title.split())), reader.max_depth
+
+
 EXTRACTORS: dict[str, Callable[[str, str | None], Extracted]] = {
     "trafilatura": _trafilatura,
     "newspaper4k": _newspaper,
+    "html-paragraphs": _paragraphs,
 }
-ORDER = ("trafilatura", "newspaper4k")
+ORDER = ("trafilatura", "newspaper4k")   # html-paragraphs only reads pages too deep for both
 
 
 def _run(name: str, html: str, url: str | None) -> Extracted:
@@ -258,6 +331,13 @@ def extract_html(
             break
     if not chosen:  # nobody found much: take the longest
         chosen = max(results, key=lambda n: _count_words(results[n].text))
+    deep_warning = ""
+    if _count_words(results[chosen].text) < MIN_USEFUL_WORDS:
+        flat, depth = _read_paragraphs(html)
+        if depth > LXML_MAX_DEPTH and _count_words(flat.text) > _count_words(results[chosen].text):
+            chosen, results["html-paragraphs"] = "html-paragraphs", flat
+            deep_warning = (f"fallback: the page nests elements {depth:,} deep, past the {LXML_MAX_DEPTH} that "
+                            f"{' and '.join(ORDER)} read; used html-paragraphs (paragraph text only)")
     first = results[ORDER[0]]
     if not (first.title and first.authors and first.published):  # fill in metadata from the others
         for name in ORDER:
@@ -277,7 +357,9 @@ def extract_html(
                               *(r.published for r in results.values())]),
         language=lang, extractor=chosen if best.text.strip() else "",
     )
-    if chosen != ORDER[0] and best.text.strip():
+    if deep_warning:
+        article.warnings.append(deep_warning)
+    elif chosen != ORDER[0] and best.text.strip():
         article.warnings.append(f"fallback: {ORDER[0]} found little text; used {chosen}")
     if lang_warning:
         article.warnings.append(lang_warning)
@@ -319,6 +401,7 @@ def extract_snapshot(
     article.outlet, article.name, article.source = outlet, name, snapshot.source
     if article.words < MIN_ARTICLE_WORDS:
         found = f"only {article.words} words of text" if article.paragraphs else "no text"
+        found += f"; read by {article.extractor or ' and '.join(ORDER)}"
         raise ExtractionError(
             outlet, snapshot.source, f"no article on the page ({found})",
             "check that the page holds the article (not a cookie wall or a login page); save it from a browser and use 'file:'",
