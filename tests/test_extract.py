@@ -237,3 +237,11 @@ def test_a_deep_page_without_text_names_the_extractor_that_read_it() -> None:
     with pytest.raises(ExtractionError) as info:
         extract_snapshot(snapshot, "deep", "Deep")
     assert info.value.problem.startswith("no article on the page (") and "; read by " in info.value.problem
+
+
+def test_a_passage_without_sentence_ends_is_warned_about_and_analysed_in_pieces() -> None:
+    run_on = " ".join(["the council vote on the budget"] * 400)          # about 12,000 characters, no end mark
+    article = extract_html(f"<html><body><article><p>{DEEP_BODY}</p><p>{run_on}</p></article></body></html>",
+                           language="en")
+    assert run_on in article.paragraphs
+    assert any(w.startswith("long: a passage of over 2,000 characters has no sentence end") for w in article.warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.parse.segment import paragraphs, sentences, unglue
+from parallax.parse.segment import paragraphs, sentences, split_sentences, unglue
 from parallax.parse.words import words
 
 
@@ -64,3 +64,31 @@ def test_unspaced_scripts_count_characters() -> None:
     assert len(words("中国外交部发言人表示。")) == 10
     assert words("The U.S. and 東京 agreed") == ["The", "U.S.", "and", "東", "京", "agreed"]
     assert words("Привет, мир-2") == ["Привет", "мир-2"]
+
+
+# -- pathological paragraphs: bounded time, nothing lost ------------------------------------------
+
+def _filler(n_words: int) -> str:
+    vocabulary = "council vote budget school members report city week mayor plan road water".split()
+    return " ".join(vocabulary[(i * 7) % len(vocabulary)] for i in range(n_words))
+
+
+def test_a_megabyte_without_an_end_mark_is_cut_into_capped_pieces_that_cover_it() -> None:
+    from parallax.parse.segment import MAX_SENTENCE_CHARS
+
+    text = _filler(180_000)
+    assert len(text) > 1_000_000
+    spans = split_sentences(text, "en")
+    assert all(0 < e - s <= MAX_SENTENCE_CHARS for s, e in spans)
+    assert " ".join(text[s:e] for s, e in spans) == text        # every word kept, in order
+    assert all(text[e - 1] != " " and text[s] != " " for s, e in spans)
+
+
+def test_windows_do_not_change_how_a_long_ordinary_paragraph_is_split() -> None:
+    from parallax.parse.segment import SEGMENT_WINDOW, _segment
+
+    sentence = "Mr. Lavrov said on Dec. 29 that the U.S. plan, worth $2.5 billion, was {}. "
+    paragraph = "".join(sentence.format(f"option {i} of the list") for i in range(200)).strip()
+    assert len(paragraph) > 2 * SEGMENT_WINDOW
+    assert list(split_sentences(paragraph, "en")) == _segment(paragraph, "en")
+    assert len(split_sentences(paragraph, "en")) == 200

@@ -22,6 +22,11 @@ _TABLE = (
     # parse and attribution
     Threshold("parse.max_sentence_tokens", 150, "set by hand: the parser's cost grows with sentence length; "
               "a longer run of tokens is cut into pieces for the parser"),
+    Threshold("parse.max_sentence_chars", 2_000, "set by hand: about 350 words, longer than real sentences; a longer "
+              "span without an end mark is cut at white space into pieces of at most this (bounded time downstream)"),
+    Threshold("parse.segment_window", 5_000, "set by hand: pysbd's cost grows with the square of the text's length "
+              "(0.13 s at 10,000 characters, 1 s at 30,000); a longer paragraph is segmented in windows cut after an "
+              "end mark"),
     Threshold("parse.max_parse_chars", 200_000, "set by hand: about 30,000 words, longer than any article; "
               "a longer text is tokenized, not parsed (bounded time on pathological pages)"),
     Threshold("attribution.max_label_tokens", 400, "set by hand: a 'sentence' this long is not one; "

@@ -54,8 +54,13 @@ class Piece:
         return cues().get(self.cue.lower(), "neutral") if self.cue else ""
 
 
-def _words(text: str) -> int:
-    return sum(1 for w in word_tokens(text) if w.is_word)
+def _enough(text: str, n: int) -> bool:
+    """True when ``text`` has at least ``n`` words (read from its start: a 2,000-character piece
+    is not tokenized whole to learn that it has four words)."""
+    head = text[:40 * n]
+    if sum(1 for w in word_tokens(head) if w.is_word) >= n:
+        return True
+    return len(head) < len(text) and sum(1 for w in word_tokens(text) if w.is_word) >= n
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -78,7 +83,7 @@ def _asides(text: str) -> list[Piece]:
     out = []
     for m in _aside_pattern().finditer(text):
         start, end = _trim(text, m.start(), m.end())
-        if _words(text[start:end]) >= MIN_WORDS:
+        if _enough(text[start:end], MIN_WORDS):
             out.append(Piece(start, end, "attributed", source=m.group("src"), cue=m.group("cue")))
     return out
 
@@ -134,12 +139,12 @@ def sentence_units(s: SentenceAttribution, sentence_start: int, tokens: Sequence
                 ps, pe = _trim(text, ps, pe)
                 lead = _COMPLEMENTIZER.match(text, ps, pe)   # "that the drones...": the claim starts after "that"
                 ps = lead.end() if lead else ps
-                if pe > ps and _words(text[ps:pe]) >= MIN_WORDS:
+                if pe > ps and _enough(text[ps:pe], MIN_WORDS):
                     pieces.append(Piece(ps, pe, "attributed", a))
     elif tokens:
         own = "hedged" if s.status == "hedged" else "asserted"
         parts = [(a, b) for a, b in (_trim(text, a, b) for a, b in _coordinated_clauses(tokens, doc_start, text)) if b > a]
-        if len(parts) > 1 and all(_words(text[a:b]) >= MIN_OWN_WORDS for a, b in parts):
+        if len(parts) > 1 and all(_enough(text[a:b], MIN_OWN_WORDS) for a, b in parts):
             pieces = [Piece(a, b, own) for a, b in parts]
     for aside in _asides(text):
         # the aside's words leave the piece they sit in ("X, an allegation Kyiv rejected")
@@ -147,10 +152,10 @@ def sentence_units(s: SentenceAttribution, sentence_start: int, tokens: Sequence
                   for p in pieces if not (aside.start <= p.start and p.end <= aside.end)]
         if not pieces:
             lead = _trim(text, 0, aside.start)
-            if _words(text[lead[0]:lead[1]]) >= MIN_WORDS:
+            if _enough(text[lead[0]:lead[1]], MIN_WORDS):
                 pieces.append(Piece(lead[0], lead[1], s.status, whole.attribution))
         pieces.append(aside)
-    pieces = _dedupe([p for p in pieces if p.end > p.start and _words(text[p.start:p.end]) >= MIN_WORDS])
+    pieces = _dedupe([p for p in pieces if p.end > p.start and _enough(text[p.start:p.end], MIN_WORDS)])
     if len(pieces) <= 1 and "; " in text:
         pieces = _semicolon_clauses(s, sentence_start) or pieces
     if len(pieces) <= 1:
@@ -169,7 +174,7 @@ def _semicolon_clauses(s: SentenceAttribution, sentence_start: int) -> list[Piec
             break
         a, b = _trim(text, start, start + len(part))
         start += len(part) + 1
-        if _words(text[a:b]) < MIN_WORDS:
+        if not _enough(text[a:b], MIN_WORDS):
             return []
         att = next((x for x in s.attributions if a <= x.cue_span[0] - sentence_start < b), None)
         if att and att.content_span and a <= att.content_span[0] - sentence_start < att.content_span[1] - sentence_start <= b:

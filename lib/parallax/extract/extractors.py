@@ -22,7 +22,7 @@ from dateutil import parser as dateparser
 
 from parallax.extract import clean
 from parallax.errors import ExtractionError
-from parallax.parse.segment import lang_root, paragraphs, sentences
+from parallax.parse.segment import MAX_SENTENCE_CHARS, lang_root, paragraphs, sentences
 from parallax.parse.words import words
 from parallax.acquire.snapshot import Snapshot
 from parallax.thresholds import value as limit
@@ -424,6 +424,9 @@ def _finish(article: Article, text: str, html: str, facts: dict[str, str]) -> No
     article.paragraphs = paras
     if repeated:
         article.warnings.append(f"repeated: the page repeats text; {repeated} repeated sentence(s) kept once")
+    if any(re.search(rf"[^.!?…。！？]{{{MAX_SENTENCE_CHARS + 1}}}", para) for para in paras):
+        article.warnings.append(f"long: a passage of over {MAX_SENTENCE_CHARS:,} characters has no sentence end; "
+                                f"it is analysed in pieces of at most {MAX_SENTENCE_CHARS:,} characters")
     if furniture:
         article.warnings.append(f"furniture: dropped {furniture} comment-form, share, newsletter or cookie line(s)")
     n_words = article.words

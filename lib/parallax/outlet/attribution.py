@@ -852,8 +852,10 @@ def _attribute(document: "parse.Document") -> list[SentenceAttribution]:
         return list(_ATTRIBUTED[key])
     if document.parsed:
         result = attribute_document(document)
-    else:
+    else:   # tokens only (no parser for the language, or an article too long to parse): the rules,
+        # and each sentence's claim core from them, so that no sentence is parsed alone later
         result = _attribute_units([(s.paragraph, s.text, s.start) for s in document.sentences])
+        _remember_cores(result)
     if key:
         if len(_ATTRIBUTED) >= 256:
             _ATTRIBUTED.pop(next(iter(_ATTRIBUTED)))
@@ -1150,11 +1152,16 @@ def attribute_document(document: "parse.Document") -> list[SentenceAttribution]:
     units = [(s.paragraph, s.text, s.start) for s in document.sentences]
     results = _colon_contents(results, units, keep_sentence=True)
     results = _quoted_follow_ups(_share_quote_sources(results, runs, keep_sentence=True), keep_sentence=True)
+    _remember_cores(results)
+    return results
+
+
+def _remember_cores(results: Sequence[SentenceAttribution]) -> None:
+    """Keep each sentence's claim core as its article read it (:func:`claim_core` then parses nothing)."""
     if len(_CORES) > 50_000:
         _CORES.clear()
     for r in results:
         _CORES[r.text] = _core(r.text, r.attributions)
-    return results
 
 
 _CORES: dict[str, str] = {}   # sentence -> its claim without the attribution wrapper, as its article read it

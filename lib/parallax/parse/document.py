@@ -124,6 +124,14 @@ def load_model(lang: str) -> tuple["Language", ModelInfo]:
 
 @lru_cache(maxsize=16)
 def _load_model(root: str) -> tuple["Language", ModelInfo]:
+    nlp, info = _pipeline(root)
+    # spaCy refuses texts over 1,000,000 characters, for the parser's memory; an article that long is
+    # only tokenized (MAX_PARSE_CHARS), and no page is over the fetcher's 10 MB cap
+    nlp.max_length = max(nlp.max_length, 12_000_000)
+    return nlp, info
+
+
+def _pipeline(root: str) -> tuple["Language", ModelInfo]:
     import spacy
 
     if root == "en":

@@ -16,6 +16,12 @@ from importlib import resources
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
+from parallax.thresholds import value as limit
+
+MAX_SENTENCE_CHARS = int(limit("parse.max_sentence_chars"))
+SEGMENT_WINDOW = int(limit("parse.segment_window"))
+_END_MARKS = re.compile(r"[.!?…。！？]")
+
 # Two sentences glued by a broken page: "...battlefield claims.Russian Foreign Minister..."
 _GLUED = re.compile(r"(?<=[a-z\u00e0-\u024f\u0430-\u044f]{2}[.!?])([\"”’»]?)(?=[A-Z\u00c0-\u024f\u0410-\u042f][a-z\u00e0-\u024f\u0430-\u044f])")
 
@@ -99,7 +105,57 @@ def _segmenter(lang: str) -> pysbd.Segmenter:
 @lru_cache(maxsize=8192)
 def split_sentences(paragraph: str, lang: str = "en") -> tuple[tuple[int, int], ...]:
     """Character spans ``(start, end)`` of the sentences of one paragraph (cached: clean-up,
-    readability and charts split the same paragraphs)."""
+    readability and charts split the same paragraphs).
+
+    Time stays linear on pathological text: a paragraph longer than :data:`SEGMENT_WINDOW` is
+    segmented window by window (each cut after an end mark where there is one), a window without
+    any end mark is one span, and a span longer than :data:`MAX_SENTENCE_CHARS` is cut at white
+    space into pieces of at most that length."""
+    spans = [(offset + s, offset + e) for offset, window in _windows(paragraph) for s, e in _segment(window, lang)]
+    return tuple(piece for span in spans for piece in _capped(paragraph, span))
+
+
+def _windows(paragraph: str) -> list[tuple[int, str]]:
+    """``(offset, text)`` pieces of at most :data:`SEGMENT_WINDOW` characters covering ``paragraph``,
+    each cut after the last end mark followed by a space in its second half, else at the last space."""
+    out, start = [], 0
+    while len(paragraph) - start > SEGMENT_WINDOW:
+        stop = start + SEGMENT_WINDOW
+        half = start + SEGMENT_WINDOW // 2
+        marks = [half + m.end() for m in re.finditer(r"[.!?…。！？][\"”’»)]*\s+(?=[\"“«(]?[^\W\d_])", paragraph[half:stop])
+                 if not _binds(paragraph[start:half + m.start() + 1], paragraph[half + m.end():])
+                 and not re.search(r"(?:^|\W)[^\W\d_]\.$", paragraph[max(start, half + m.start() - 2):half + m.start() + 1])
+                 and paragraph[half + m.end()].isupper() or paragraph[half + m.end()] in "\"“«("]
+        cut = marks[-1] if marks else paragraph.rfind(" ", half, stop) + 1 or stop
+        out.append((start, paragraph[start:cut]))
+        start = cut
+    out.append((start, paragraph[start:]))
+    return out
+
+
+def _capped(paragraph: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """``span`` cut at white space into pieces of at most :data:`MAX_SENTENCE_CHARS`."""
+    start, end = span
+    out = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = paragraph.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS + 1)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        out.append((start, cut))
+        start = cut
+        while start < end and paragraph[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
+    return out
+
+
+def _segment(paragraph: str, lang: str) -> list[tuple[int, int]]:
+    """pysbd's sentences of one window, with Parallax's repairs (a closing quotation mark, a word
+    cut at a dot, an abbreviation, a quotation's tail)."""
+    if not _END_MARKS.search(paragraph):   # nothing to segment: one span (pysbd would take long to say so)
+        stripped = paragraph.strip()
+        start = paragraph.find(stripped[:1]) if stripped else 0
+        return [(start, start + len(stripped))] if stripped else []
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in _segmenter(lang).segment(paragraph):
@@ -127,7 +183,7 @@ def split_sentences(paragraph: str, lang: str = "en") -> tuple[tuple[int, int], 
                 spans[-1] = (spans[-1][0], end)  # a bare mark, "Sr." / "Dec. 28", or a quotation's tail
                 continue
         spans.append((start, end))
-    return tuple(spans)
+    return spans
 
 
 def sentences(paras: list[str], lang: str = "en") -> list[Sentence]:

@@ -38,7 +38,7 @@ CODEBOOK: dict[str, dict[str, str]] = {
         "language": "ISO 639-1 language used for sentence splitting and readability",
         "words": "words in the extracted body",
         "extractor": "extractor whose body text was used (trafilatura, newspaper4k, html-paragraphs for pages nested too deep for both, plain-text)",
-        "warnings": "extraction warnings separated by '; ' (code: explanation); codes: repeated, furniture, short, paywall, not-article, fallback, language",
+        "warnings": "extraction warnings separated by '; ' (code: explanation); codes: repeated, furniture, long, short, paywall, not-article, fallback, language",
         "parser": "how the text was analysed: 'spaCy <model> <version>' (parsed; attribution by the trained labeller), or 'tokens only (<why>)' (no parser model for the language; attribution by rules)",
         "text": "extracted body text, paragraphs separated by a blank line",
     },
