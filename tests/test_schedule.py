@@ -237,3 +237,12 @@ def test_rerun_reproduces_the_tables(tmp_path: Path) -> None:
         {k: v["sha256"] for k, v in run_json(original)["snapshots"].items()}
     assert (out / "river-rerun" / "latest").resolve() == original   # a rerun is not a newer run
     assert {p.name: p.read_bytes() for p in original.rglob("*") if p.is_file()} == before
+    # a snapshot altered afterwards: the rerun refuses, naming the outlet, and writes no new run
+    key = sorted(run_json(original)["snapshots"])[0]
+    body = original / "snapshots" / f"{key}.body"
+    body.write_bytes(body.read_bytes().replace(b"clinic", b"CLINIC", 1) + b"<!-- edited -->")
+    count = len(runs_of(out, "river-rerun"))
+    refused = parallax(env, "rerun", str(original), "--quiet")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"parallax: {key}: the run's snapshot {body} does not match the sha256 in run.json")
+    assert len(runs_of(out, "river-rerun")) == count

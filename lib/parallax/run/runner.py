@@ -162,6 +162,14 @@ def rerun(run_dir: Path, out: Path | None = None, cache_dir: Path | None = None,
     if not data or not (run_dir / "snapshots").is_dir():
         print(f"parallax: {run_dir} is not a run folder (no run.json or snapshots/)", file=sys.stderr)
         return None, EXIT_USAGE
+    for key, meta in (data.get("snapshots") or {}).items():
+        body = run_dir / "snapshots" / f"{key}.body"
+        wanted = meta.get("sha256") if isinstance(meta, dict) else None
+        if wanted and (not body.is_file() or runs.file_sha256(body) != wanted):
+            problem = "is missing" if not body.is_file() else "does not match the sha256 in run.json (it was altered)"
+            print(f"parallax: {key}: the run's snapshot {body} {problem}; refusing to rerun "
+                  "(restore the run folder from a copy, or start a new run)", file=sys.stderr)
+            return None, EXIT_USAGE
     original = Path(parameters.get("spec", ""))
     kept = run_dir / runs.SPEC_COPY
     if kept.is_file():
