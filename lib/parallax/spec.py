@@ -84,6 +84,11 @@ def redact(url: str) -> str:
     return _USERINFO.sub("***@", url)
 
 
+def without_userinfo(url: str) -> str:
+    """``url`` with any ``user:password@`` removed (for what is stored or requested)."""
+    return _USERINFO.sub("", url)
+
+
 class _StrictLoader(yaml.SafeLoader):
     """safe_load that refuses a key given twice (PyYAML keeps the last one silently), aliases
     (``*name``: a few hundred bytes of nested aliases expand to billions of nodes) and nesting
@@ -141,17 +146,25 @@ def load_spec(path: str | Path) -> Story:
     return parse_spec(data, base_dir=path.parent, label=label, path=path.resolve())
 
 
-def read_capped(path: Path, label: str, field_name: str, max_bytes: int, fix: str) -> str:
-    """The UTF-8 text of a file a user hands in, read only when it is a regular file of at most
-    ``max_bytes`` (checked before reading, and while reading: the file may grow)."""
+def check_size(path: Path, label: str, field_name: str, max_bytes: int, fix: str) -> None:
+    """Raise a SpecError unless ``path`` is a regular file of at most ``max_bytes``."""
     if not path.exists():
         raise SpecError(label, field_name, "no such file", "check the path")
     if not path.is_file():
         raise SpecError(label, field_name, "not a regular file", "give the path of a file")
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise SpecError(label, field_name, f"the file is {size:,} bytes, over the {max_bytes:,}-byte cap", fix)
+    except OSError as exc:
+        raise SpecError(label, field_name, f"cannot read the file ({exc.strerror})", "check its permissions") from None
+    if size > max_bytes:
+        raise SpecError(label, field_name, f"the file is {size:,} bytes, over the {max_bytes:,}-byte cap", fix)
+
+
+def read_capped(path: Path, label: str, field_name: str, max_bytes: int, fix: str) -> str:
+    """The UTF-8 text of a file a user hands in, read only when it is a regular file of at most
+    ``max_bytes`` (checked before reading, and while reading: the file may grow)."""
+    check_size(path, label, field_name, max_bytes, fix)
+    try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
@@ -250,7 +263,7 @@ def _lexicons(label: str, data: Any, base_dir: Path) -> dict[str, Path]:
         if not path.is_file():
             raise SpecError(label, f"lexicons.{name}", f"no such file: {path}",
                             "check the path (relative to the spec file); one term per line")
-        read_capped(path, label, f"lexicons.{name}", LEXICON_MAX_BYTES, "a word list holds one term per line")
+        check_size(path, label, f"lexicons.{name}", LEXICON_MAX_BYTES, "a word list holds one term per line")
         out[name] = path
     return out
 

@@ -27,7 +27,7 @@ from parallax import __version__
 from parallax.acquire import snapshot as snap
 from parallax.errors import FetchError
 from parallax.acquire.polite import Politeness
-from parallax.spec import Outlet, Story, redact
+from parallax.spec import Outlet, Story, redact, without_userinfo
 
 log = logging.getLogger(__name__)
 def user_agent(contact: str = "") -> str:
@@ -173,7 +173,7 @@ def fetch_url(
                 if previous is not None and previous.body == body:
                     return previous  # the same bytes: reuse the snapshot (and its fetch time)
                 return snap.Snapshot(
-                    source=url, final_url=redact(current), status=response.status_code,
+                    source=url, final_url=without_userinfo(current), status=response.status_code,
                     fetched_at=snap.now_iso(), content_type=content_type, kind=kind, body=body,
                     charset=_charset(content_type), etag=response.headers.get("ETag"),
                     last_modified=response.headers.get("Last-Modified"),
@@ -208,7 +208,7 @@ def _redirect_target(response: requests.Response, current: str, hops: int, url: 
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(outlet, url, f"redirected to {redact(target)!r}, which is not a web page address",
                          "open the URL in a browser and put the final address in the spec")
-    return redact(target).replace("//***@", "//", 1)
+    return without_userinfo(target)
 
 
 def read_file(path: Path, outlet: str = "", max_bytes: int = FetchSettings.max_bytes) -> snap.Snapshot:

@@ -424,7 +424,8 @@ def _finish(article: Article, text: str, html: str, facts: dict[str, str]) -> No
     article.paragraphs = paras
     if repeated:
         article.warnings.append(f"repeated: the page repeats text; {repeated} repeated sentence(s) kept once")
-    if any(re.search(rf"[^.!?…。！？]{{{MAX_SENTENCE_CHARS + 1}}}", para) for para in paras):
+    if any(len(para) > MAX_SENTENCE_CHARS and re.search(rf"[^.!?…。！？]{{{MAX_SENTENCE_CHARS + 1}}}", para)
+           for para in paras):
         article.warnings.append(f"long: a passage of over {MAX_SENTENCE_CHARS:,} characters has no sentence end; "
                                 f"it is analysed in pieces of at most {MAX_SENTENCE_CHARS:,} characters")
     if furniture:

@@ -21,6 +21,9 @@ from parallax.thresholds import value as limit
 MAX_SENTENCE_CHARS = int(limit("parse.max_sentence_chars"))
 SEGMENT_WINDOW = int(limit("parse.segment_window"))
 _END_MARKS = re.compile(r"[.!?…。！？]")
+# where a window may end: after an end mark (not one closing a one-letter initial, "J.") and white
+# space, before a capital, which may follow an opening quotation mark or bracket
+_WINDOW_END = re.compile(r"(?<![\W\d_][^\W\d_])([.!?…。！？])[\"”’»)]*\s+(?=[\"“«(]?([A-ZÀ-ÖØ-ÞА-ЯЁ]))")
 
 # Two sentences glued by a broken page: "...battlefield claims.Russian Foreign Minister..."
 _GLUED = re.compile(r"(?<=[a-z\u00e0-\u024f\u0430-\u044f]{2}[.!?])([\"”’»]?)(?=[A-Z\u00c0-\u024f\u0410-\u042f][a-z\u00e0-\u024f\u0430-\u044f])")
@@ -122,11 +125,9 @@ def _windows(paragraph: str) -> list[tuple[int, str]]:
     while len(paragraph) - start > SEGMENT_WINDOW:
         stop = start + SEGMENT_WINDOW
         half = start + SEGMENT_WINDOW // 2
-        marks = [half + m.end() for m in re.finditer(r"[.!?…。！？][\"”’»)]*\s+(?=[\"“«(]?[^\W\d_])", paragraph[half:stop])
-                 if not _binds(paragraph[start:half + m.start() + 1], paragraph[half + m.end():])
-                 and not re.search(r"(?:^|\W)[^\W\d_]\.$", paragraph[max(start, half + m.start() - 2):half + m.start() + 1])
-                 and paragraph[half + m.end()].isupper() or paragraph[half + m.end()] in "\"“«("]
-        cut = marks[-1] if marks else paragraph.rfind(" ", half, stop) + 1 or stop
+        ends = [m.end() for m in _WINDOW_END.finditer(paragraph, half, stop)
+                if not _binds(paragraph[start:m.start(1) + 1], m.group(2))]
+        cut = ends[-1] if ends else paragraph.rfind(" ", half, stop) + 1 or stop
         out.append((start, paragraph[start:cut]))
         start = cut
     out.append((start, paragraph[start:]))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -267,27 +267,27 @@ def _unescape_cell(value: object) -> object:
     return value
 
 
-def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell that a spreadsheet would run as a formula prefixed with ``'``
-    (see the module's docstring); other cells, and the frame given, unchanged."""
+def _map_text(frame: pd.DataFrame, cell: Callable[[object], object]) -> pd.DataFrame:
+    """A copy of ``frame`` with ``cell`` applied to every cell of its text columns (``frame`` itself
+    when it has none)."""
     text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     if not text or frame.empty:
         return frame
     out = frame.copy()
     for column in text:
-        out[column] = out[column].map(_escape_cell)
+        out[column] = out[column].map(cell)
     return out
+
+
+def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula prefixed with ``'``
+    (see the module's docstring); other cells, and the frame given, unchanged."""
+    return _map_text(frame, _escape_cell)
 
 
 def unescape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """The inverse of :func:`escape_formulas`, for a table read back from CSV."""
-    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
-    if not text or frame.empty:
-        return frame
-    out = frame.copy()
-    for column in text:
-        out[column] = out[column].map(_unescape_cell)
-    return out
+    return _map_text(frame, _unescape_cell)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
