@@ -146,3 +146,24 @@ def test_no_claim_split_so_that_its_carriers_look_like_omissions_more_than_today
     gold = list(csv.DictReader(GOLD.open(encoding="utf-8")))
     failing = {cid: cells for cid, cells in false_omissions(claims.to_dict("records"), gold).items() if cells}
     assert len(failing) <= 4, failing
+
+
+def test_a_story_past_the_unit_limit_is_refused_before_any_pair_is_scored(example, monkeypatch) -> None:
+    from parallax import thresholds
+    from parallax.compare import coverage
+    from parallax.errors import StoryTooLarge
+
+    articles, attributed, claims = example
+    units = len(coverage.claim_units(articles, attributed))
+    with monkeypatch.context() as patch:
+        patch.setitem(thresholds.THRESHOLDS, "align.max_units", thresholds.Threshold("align.max_units", units - 1, "t"))
+        patch.setattr(coverage, "similarities", lambda *a, **k: pytest.fail("pairs were scored"))
+        with pytest.raises(StoryTooLarge) as info:
+            claims_table(articles, attributed)
+    readable = sum(a.ok for a in articles)
+    assert str(info.value) == (
+        f"the {readable} outlets' articles hold {units:,} claim units (sentences and their parts), more than the "
+        f"{units - 1:,} Parallax compares at once (memory grows with the square of the count); split the story into "
+        f"specs of about {readable * (units - 1) // units} outlets each and compare the runs with 'parallax summary'")
+    monkeypatch.setitem(thresholds.THRESHOLDS, "align.max_units", thresholds.Threshold("align.max_units", units, "t"))
+    assert claims_table(articles, attributed).equals(claims)   # at the limit, the story is compared as before

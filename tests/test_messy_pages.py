@@ -177,3 +177,49 @@ def test_charts_leave_out_an_outlet_that_could_not_be_read(ran: dict, monkeypatc
     pipeline.make_charts(ran["run"], ["probe"], None)
     assert list(seen["outlets"]) == [key for key in PAGES if key != "tiny"]
     assert len(seen["colors"]) == len(PAGES)   # colours still follow the spec, so they match other runs
+
+
+def test_a_story_with_more_outlets_than_a_chart_shows_gets_a_note_naming_the_table(
+        ran: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matplotlib.pyplot as plt
+
+    from parallax import thresholds
+    from parallax.report import charts, figures
+    from parallax.run import pipeline
+
+    def never(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a chart of more outlets than it can show was drawn")
+
+    drawn = []
+
+    def noted(name: str, outlets: int, most: int) -> object:
+        fig = figures.not_drawn(name, outlets, most)
+        drawn.append((name, [t.get_text() for ax in fig.axes for t in ax.texts], fig.texts[0].get_text()))
+        return fig
+
+    readable = len([key for key in PAGES if key != "tiny"])
+    monkeypatch.setitem(thresholds.THRESHOLDS, "report.max_chart_outlets",
+                        thresholds.Threshold("report.max_chart_outlets", readable - 1, "test"))
+    monkeypatch.setitem(charts.CHARTS, "text_reuse", never)
+    monkeypatch.setattr(pipeline, "not_drawn", noted)
+    images = pipeline.make_charts(ran["run"], ["text_reuse"], None)
+    assert Path(images["text_reuse"].filename).is_file()
+    (name, texts, title), = drawn
+    assert title == figures.TITLES["text_reuse"]
+    assert texts == [f"Not drawn: this story has {readable} outlets, and a chart shows at most {readable - 1}.\n"
+                     "tables/similarity.csv has every outlet; or split the story into smaller specs."]
+    plt.close("all")
+
+    monkeypatch.setitem(thresholds.THRESHOLDS, "report.max_chart_outlets",
+                        thresholds.Threshold("report.max_chart_outlets", readable, "test"))
+    with pytest.raises(AssertionError, match="was drawn"):   # at the limit, the chart itself is drawn
+        pipeline.make_charts(ran["run"], ["text_reuse"], None)
+
+
+def test_every_chart_has_a_title_and_a_table() -> None:
+    from parallax.report import charts, figures
+
+    assert set(figures.TITLES) == set(figures.TABLES) == set(charts.CHARTS)
+    known = {"articles", "readability", "claims", "claim_summary", "sources", "distinctive_terms", "naming",
+             "lexicon_rates", "similarity"}
+    assert {t.removesuffix(".csv") for t in figures.TABLES.values()} <= known

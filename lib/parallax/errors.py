@@ -38,3 +38,8 @@ class ExtractionError(OutletError):
     """A page was fetched but no usable article text came out of it."""
 
     stage = "extract"
+
+
+class StoryTooLarge(ParallaxError):
+    """A story with more outlets, or more sentences, than Parallax compares at once: says the limit and
+    how to split the story."""

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import yaml
 
 from parallax.errors import SpecError
+from parallax.thresholds import value as limit
 
 STORY_ID = re.compile(r"^[a-z0-9-]+$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
@@ -223,6 +224,14 @@ def parse_spec(data: Any, base_dir: Path, label: str = "spec", path: Path | None
         raise SpecError(
             label, "outlets", f"{len(outlets_data)} outlet(s)",
             "list at least two outlets: Parallax compares versions of a story",
+        )
+    most = int(limit("story.max_outlets"))
+    if len(outlets_data) > most:
+        raise SpecError(
+            label, "outlets", f"{len(outlets_data)} outlets, more than the {most} a story compares at once "
+            "(claim matching compares every pair of sentences: memory grows with the square of the story)",
+            f"split it into specs of at most {most} outlets (e.g. by region or language) and compare the runs with "
+            "'parallax summary'",
         )
     outlets = [_outlet(label, i, item, base_dir) for i, item in enumerate(outlets_data)]
     seen: dict[str, int] = {}

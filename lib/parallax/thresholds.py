@@ -86,6 +86,17 @@ _TABLE = (
               "of the word next to it"),
     Threshold("wording.z_significant", 1.96, "two-sided 95% of the normal distribution (Monroe, Colaresi and "
               "Quinn 2008, weighted log-odds z-scores)"),
+    # size of a story
+    Threshold("story.max_outlets", 200, "set by hand: claim matching compares every pair of sentences, so memory "
+              "grows with the square of the story; 200 outlets of ~36 sentences ran in 1.45 GB peak, of ~60 in "
+              "2.45 GB (bench/hostile.py --slow); a spec with more is refused before anything is read"),
+    Threshold("align.max_units", 12_000, "measured: 12,108 claim units (200 outlets) peaked at 2.45 GB for the whole "
+              "run, the matrices of every pair taking about 11 bytes a pair; a story with more is refused at the claims "
+              "stage, naming the count and how to split it"),
+    # report
+    Threshold("report.max_chart_outlets", 30, "set by hand: past 30 columns the coverage map and the reuse grid "
+              "are over 40 inches wide and their cells unreadable (and drawing them took 85 s at 50 outlets); "
+              "a story with more outlets gets a note pointing to the table instead of each chart"),
     Threshold("readability.long_word_letters", 7, "LIX's definition of a long word (Björnsson 1968)"),
 )
 

@@ -265,8 +265,13 @@ def number_conflicts(texts: Sequence[str]) -> np.ndarray:
     m = np.zeros((len(nums), max(len(index), 1)), dtype=np.float32)
     for i, ns in enumerate(nums):
         m[i, [index[x] for x in ns]] = 1.0
-    has = m.any(axis=1)
-    return has[:, None] & has[None, :] & ((m @ m.T) == 0)
+    out = np.zeros((len(nums), len(nums)), dtype=bool)
+    held = np.flatnonzero(m.any(axis=1))       # only texts that name numbers can conflict
+    band = max(1, 4_000_000 // max(len(held), 1))
+    for start in range(0, len(held), band):
+        rows = held[start:start + band]
+        out[np.ix_(rows, held)] = (m[rows] @ m[held].T) == 0
+    return out
 
 
 def _takes_outlets(matcher: Matcher) -> bool:
@@ -311,7 +316,7 @@ def _attach(members: dict[int, list[int]], best: np.ndarray, sim: np.ndarray, ou
 def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en") -> np.ndarray:
     """The matcher's score of every pair of units (n x n). A fragment of a few words ("Bridge: Mill
     Street", a list item) is contained in many sentences without carrying their claim: it scores
-    with another unit only when the two are near-identical."""
+    with another unit only when the two are near-identical (set in the matcher's array, in place)."""
     matcher = matcher or MATCHERS[DEFAULT_MATCHER]
     if not units:
         return np.zeros((0, 0), dtype=np.float32)
@@ -320,8 +325,18 @@ def similarities(units: Sequence[Unit], matcher: Matcher | None = None, lang: st
         sim = matcher.similarity(texts, lang, outlets=[u.outlet for u in units])
     else:
         sim = matcher.similarity(texts, lang)
-    short = np.array([_fragment(u.text, lang) for u in units])
-    return np.where((short[:, None] | short[None, :]) & (sim < FRAGMENT_MATCH), 0.0, sim)
+    sim = np.asarray(sim)
+    if not sim.flags.writeable:
+        sim = sim.copy()
+    short = np.flatnonzero([_fragment(u.text, lang) for u in units])
+    if short.size:   # in place, by the fragments' rows and columns: no second n x n array
+        rows = sim[short]
+        rows[rows < FRAGMENT_MATCH] = 0.0
+        sim[short] = rows
+        cols = sim[:, short]
+        cols[cols < FRAGMENT_MATCH] = 0.0
+        sim[:, short] = cols
+    return sim
 
 
 def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en",
@@ -354,24 +369,29 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
     outlets = np.array([u.outlet for u in units])
     cross = outlets[:, None] != outlets[None, :]
     # best[c, x]: the best similarity of a member of group c to unit x from another outlet (-1: none);
-    # conflicts[c, d]: gate failures between groups c and d; both updated on each merge
-    best = np.where(cross, sim, -1.0).astype(np.float32)
+    # conflicts[c, d]: a gate failure between groups c and d; both updated on each merge
+    best = np.where(cross, sim, np.float32(-1.0)).astype(np.float32, copy=False)
     unit_conflicts = gate_conflicts(matcher, [u.text for u in units])
-    conflicts = unit_conflicts.astype(np.int32)
-    ii, jj = np.nonzero(np.triu((sim >= threshold) & cross, k=1))
+    conflicts = unit_conflicts.copy()
+    linked = sim >= threshold
+    linked &= cross
+    del cross
+    ii, jj = np.nonzero(linked)
+    del linked
+    ii, jj = ii[ii < jj], jj[ii < jj]          # each pair once, as np.triu(k=1) orders them
     order = np.argsort(-sim[ii, jj], kind="stable")
     cluster = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     for k in order:
         a, b = cluster[ii[k]], cluster[jj[k]]
-        if a == b or conflicts[a, b] > 0:
+        if a == b or conflicts[a, b]:
             continue
         links = np.concatenate([best[b, members[a]], best[a, members[b]]])
         if links[links > -1].mean() < threshold:
             continue
         np.maximum(best[a], best[b], out=best[a])
-        conflicts[a, :] += conflicts[b, :]
-        conflicts[:, a] += conflicts[:, b]
+        conflicts[a, :] |= conflicts[b, :]
+        conflicts[:, a] |= conflicts[:, b]
         for x in members[b]:
             cluster[x] = a
         members[a] += members.pop(b)

@@ -20,6 +20,7 @@ from parallax.thresholds import value as limit
 from parallax.parse.words import stem_word
 from parallax.parse import document as parse
 from parallax.outlet.attribution import SentenceAttribution, attribute_paragraphs
+from parallax.errors import StoryTooLarge
 from parallax.extract.extractors import Article
 from parallax.parse.words import keys
 
@@ -78,6 +79,14 @@ def claims_table(articles: Sequence[Article], attributed: dict[str, list[Sentenc
     score of the evidence behind every cell, and, for an omitted cell, the outlet's nearest unit."""
     matcher = matcher or MATCHERS[DEFAULT_MATCHER]
     units = claim_units(articles, attributed)
+    most = int(limit("align.max_units"))
+    if len(units) > most:
+        readable = sum(a.ok for a in articles)
+        raise StoryTooLarge(
+            f"the {readable} outlets' articles hold {len(units):,} claim units (sentences and their parts), more than "
+            f"the {most:,} Parallax compares at once (memory grows with the square of the count); split the story "
+            f"into specs of about {max(2, readable * most // len(units))} outlets each and compare the runs with "
+            "'parallax summary'")
     sim = similarities(units, matcher, lang)
     groups = group(units, matcher, lang, sim=sim)
     outlets = [a.outlet for a in articles if a.ok]

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -76,7 +76,18 @@ def _profile(core: str, wrapped: bool, lang: str) -> Profile:
                    names=names, negated=bool(NEGATIONS & set(words)), length=len(words), wrapped=wrapped)
 
 
-PAIR_BATCH = 2_000_000   # unit pairs generated at once (at least half of n x n) when counting shared items
+PAIR_BATCH = 2_000_000   # unit pairs generated, or matrix cells counted, at once when counting shared items
+
+
+def _count_into(flat_out: np.ndarray, cells: np.ndarray) -> None:
+    """Add to ``flat_out`` one for each occurrence of each cell index, a band of at most
+    :data:`PAIR_BATCH` cells at a time (the counts of a band are the only temporary array)."""
+    cells = np.sort(cells)
+    for start in range(0, len(flat_out), PAIR_BATCH):
+        stop = min(start + PAIR_BATCH, len(flat_out))
+        lo, hi = np.searchsorted(cells, [start, stop])
+        if hi > lo:
+            flat_out[start:stop] += np.bincount(cells[lo:hi] - start, minlength=stop - start)
 
 
 def _shared_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
@@ -92,8 +103,9 @@ def _shared_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
         for item in members:
             units.append(i)
             items.append(vocab.setdefault(item, len(vocab)))
-    upper: np.ndarray | None = None            # counts of the pairs i < j, flat
-    blocks: list[np.ndarray] = []               # holders of the items most units hold, added as blocks
+    out = np.zeros((n, n), dtype=np.float32)   # counts of the pairs i < j, then mirrored
+    flat_out = out.reshape(-1)
+    blocks: list[np.ndarray] = []               # holders of the items many units hold, added as blocks
     if units:
         order = np.argsort(np.asarray(items), kind="stable")
         holders = np.asarray(units, dtype=np.int64)[order]    # ascending within each item
@@ -101,7 +113,7 @@ def _shared_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
         starts = np.flatnonzero(np.r_[True, sorted_items[1:] != sorted_items[:-1]])
         sizes = np.diff(np.r_[starts, len(holders)]).astype(np.int64)
         pairs = sizes * (sizes - 1) // 2
-        batch = max(PAIR_BATCH, n * n // 2)      # each batch's count adds an n x n array: fewer, larger batches
+        batch = PAIR_BATCH                       # pairs generated at once: a few arrays of this length
         blocks = [holders[starts[k]:starts[k] + sizes[k]] for k in np.flatnonzero(pairs > batch)]
         groups = np.flatnonzero((pairs > 0) & (pairs <= batch))
         cost = np.cumsum(pairs[groups])
@@ -116,15 +128,16 @@ def _shared_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
             rows = np.repeat(holders[pos], rep)
             after = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
             cols = holders[np.repeat(pos, rep) + 1 + after]
-            counted = np.bincount(rows * n + cols, minlength=n * n)
-            upper = counted if upper is None else upper + counted
+            _count_into(flat_out, rows * n + cols)
             first = last
-    out = np.zeros((n, n), dtype=np.float32) if upper is None else upper.reshape(n, n).astype(np.float32)
     out += out.T
-    for h in blocks:                            # an item most units hold (its block holds the diagonal too)
-        mask = np.zeros(n, dtype=bool)
-        mask[h] = True
-        out += np.outer(mask, mask)
+    if blocks:   # the items many units hold: one column each, counted by a matrix product, a band of rows at a time
+        held = np.zeros((n, len(blocks)), dtype=np.float32)
+        for k, h in enumerate(blocks):
+            held[h, k] = 1.0
+        band = max(1, PAIR_BATCH // n)
+        for start in range(0, n, band):
+            out[start:start + band] += held[start:start + band] @ held.T
     np.fill_diagonal(out, [len(members) for members in sets])
     return out
 
@@ -148,47 +161,58 @@ class _Pairs:
         return values[self.ii], values[self.jj]
 
     def features(self) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
+        return dict(self.each_feature())
+
+    def each_feature(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Each feature of :data:`FEATURES` in turn, by name: a caller that uses one and lets it go holds
+        a few n x n arrays at a time instead of all of them."""
+        shape = (len(self.p), len(self.p)) if self.ii is None else (len(self.ii),)
+
+        def out(name: str, value: object) -> tuple[str, np.ndarray]:
+            return name, np.broadcast_to(np.asarray(value, dtype=np.float32), shape)
+
         for k, n in enumerate(NGRAMS):
             sets = [p.grams[k] for p in self.p]
             both = self.shared(sets)
             la, lb = self.each(np.array([len(s) for s in sets]))
             pa, pb = both / np.maximum(la, 1), both / np.maximum(lb, 1)
-            out[f"gram_min{n}"], out[f"gram_max{n}"] = np.minimum(pa, pb), np.maximum(pa, pb)
-            out[f"gram_f1{n}"] = 2 * both / np.maximum(la + lb, 1)
+            yield out(f"gram_min{n}", np.minimum(pa, pb))
+            yield out(f"gram_max{n}", np.maximum(pa, pb))
+            del pa, pb
+            yield out(f"gram_f1{n}", 2 * both / np.maximum(la + lb, 1))
         stems = [p.stems for p in self.p]
         both = self.shared(stems)
         la, lb = self.each(np.array([len(s) for s in stems]))
-        out["stem_min"] = np.minimum(both / np.maximum(la, 1), both / np.maximum(lb, 1))
-        out["stem_max"] = np.maximum(both / np.maximum(la, 1), both / np.maximum(lb, 1))
-        out["stem_jaccard"] = both / np.maximum(la + lb - both, 1)
+        yield out("stem_min", np.minimum(both / np.maximum(la, 1), both / np.maximum(lb, 1)))
+        yield out("stem_max", np.maximum(both / np.maximum(la, 1), both / np.maximum(lb, 1)))
+        yield out("stem_jaccard", both / np.maximum(la + lb - both, 1))
         wa, wb = self.each(np.array([p.length for p in self.p]))
-        out["len_logratio"] = np.abs(np.log((wa + 1) / (wb + 1)))
-        out["len_diff"] = np.abs(wa - wb) / np.maximum(np.maximum(wa, wb), 1)
+        yield out("len_logratio", np.abs(np.log((wa + 1) / (wb + 1))))
+        yield out("len_diff", np.abs(wa - wb) / np.maximum(np.maximum(wa, wb), 1))
         nums = [p.numbers for p in self.p]
         both = self.shared(nums)
         na, nb = self.each(np.array([len(s) for s in nums]))
         has = (na > 0) & (nb > 0)
-        out["num_both"] = has.astype(np.float32)
-        out["num_conflict"] = (has & (both == 0)).astype(np.float32)
+        yield out("num_both", has.astype(np.float32))
+        yield out("num_conflict", (has & (both == 0)).astype(np.float32))
         union = na + nb - both
-        out["num_jaccard"] = np.where(union > 0, both / np.maximum(union, 1), 0.0)
+        yield out("num_jaccard", np.where(union > 0, both / np.maximum(union, 1), 0.0))
+        del has, union
         names = [p.names for p in self.p]
         both = self.shared(names)
         ca, cb = self.each(np.array([len(s) for s in names]))
         union = ca + cb - both
-        out["name_jaccard"] = np.where(union > 0, both / np.maximum(union, 1), 1.0)
-        out["name_diff"] = union - both
+        yield out("name_jaccard", np.where(union > 0, both / np.maximum(union, 1), 1.0))
+        yield out("name_diff", union - both)
+        del both, union
         ga, gb = self.each(np.array([p.negated for p in self.p]))
-        out["neg_xor"] = (ga != gb).astype(np.float32)
+        yield out("neg_xor", (ga != gb).astype(np.float32))
         ra, rb = self.each(np.array([p.wrapped for p in self.p]))
-        out["wrapped"] = ra + rb
+        yield out("wrapped", ra + rb)
         if self.ii is None:
-            out["vector_cos"] = self.v @ self.v.T
+            yield out("vector_cos", self.v @ self.v.T)
         else:
-            out["vector_cos"] = np.einsum("ij,ij->i", self.v[self.ii], self.v[self.jj])
-        shape = (len(self.p), len(self.p)) if self.ii is None else (len(self.ii),)
-        return {k: np.broadcast_to(np.asarray(v, dtype=np.float32), shape) for k, v in out.items()}
+            yield out("vector_cos", np.einsum("ij,ij->i", self.v[self.ii], self.v[self.jj]))
 
 
 @dataclass(frozen=True)
@@ -208,12 +232,27 @@ class PairModel:
                    np.asarray(data["scale"], dtype=np.float32), np.asarray(data["coef"], dtype=np.float32),
                    float(data["intercept"]), float(data["threshold"]))
 
-    def probability(self, feats: dict[str, np.ndarray]) -> np.ndarray:
+    def probability(self, feats: Mapping[str, np.ndarray] | Iterable[tuple[str, np.ndarray]]) -> np.ndarray:
+        """The probability of each pair, from its features: a mapping by name, or (name, value) pairs in
+        any order (:meth:`_Pairs.each_feature`), each let go once it has been added in."""
+        pending = dict(feats) if isinstance(feats, Mapping) else {}
+        stream = iter(()) if isinstance(feats, Mapping) else iter(feats)
         logit = None
         for k, name in enumerate(self.features):
-            term = (feats[name] - self.mean[k]) * (self.coef[k] / self.scale[k])
-            logit = term if logit is None else logit + term
-        return 1.0 / (1.0 + np.exp(-(logit + self.intercept)))
+            while name not in pending:
+                got, value = next(stream)
+                pending[got] = value
+            term = (pending.pop(name) - self.mean[k]) * (self.coef[k] / self.scale[k])
+            if logit is None:
+                logit = term       # a new array: arithmetic on a feature never returns the feature itself
+            else:
+                logit += term
+            del term
+        logit += self.intercept    # 1 / (1 + exp(-logit)), in place: one n x n array for the whole model
+        np.negative(logit, out=logit)
+        np.exp(logit, out=logit)
+        logit += 1.0
+        return np.divide(1.0, logit, out=logit)
 
 
 @lru_cache(maxsize=1)
@@ -241,8 +280,13 @@ def pair_features(pairs: Sequence[tuple[str, str]], lang: str = "en") -> dict[st
 
 def matrix_features(texts: Sequence[str], lang: str = "en") -> dict[str, np.ndarray]:
     """The features of every pair of texts, as n x n matrices."""
+    return dict(each_matrix_feature(texts, lang))
+
+
+def each_matrix_feature(texts: Sequence[str], lang: str = "en") -> Iterator[tuple[str, np.ndarray]]:
+    """:func:`matrix_features` one at a time (bounded memory for :meth:`PairModel.probability`)."""
     profiles, vectors = profiles_and_vectors(texts, lang)
-    return _Pairs(profiles, vectors).features()
+    return _Pairs(profiles, vectors).each_feature()
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -263,6 +307,9 @@ def in_band(prob: np.ndarray) -> np.ndarray:
     return (prob >= limit("align.rerank_low")) & (prob < limit("align.rerank_high"))
 
 
+RANK_CELLS = 4_000_000   # matrix cells sorted at once when choosing each unit's best pairs
+
+
 def rerank_candidates(prob: np.ndarray, cross: np.ndarray, budget: int, per_unit: int) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (i < j) the cross-encoder reads: cross-outlet pairs in the uncertain band, each
     unit's ``per_unit`` most probable ones, then the most probable of those up to ``budget``.
@@ -273,8 +320,11 @@ def rerank_candidates(prob: np.ndarray, cross: np.ndarray, budget: int, per_unit
     ok = in_band(prob) & cross
     np.fill_diagonal(ok, False)
     keyed = np.where(ok, prob, -1.0)
+    del ok
     k = min(per_unit, n - 1)
-    top = np.argsort(-keyed, axis=1, kind="stable")[:, :k]
+    rows_at_once = max(1, RANK_CELLS // n)   # the row-wise sort holds this many rows of indices at a time
+    top = np.concatenate([np.argsort(-keyed[s:s + rows_at_once], axis=1, kind="stable")[:, :k]
+                          for s in range(0, n, rows_at_once)])
     rows = np.repeat(np.arange(n), k)
     cols = top.ravel()
     keep = keyed[rows, cols] >= 0
@@ -320,7 +370,7 @@ class LearnedMatcher:
             return np.zeros((0, 0), dtype=np.float32)
         # identical units (wire copy that several outlets run) are scored once
         unique, inverse = np.unique(np.asarray(sentences, dtype=object), return_inverse=True)
-        prob = model().probability(matrix_features(list(unique), lang)).astype(np.float32)
+        prob = model().probability(each_matrix_feature(list(unique), lang))
         self.last = {"pairs_in_band": 0, "pairs_reranked": 0}
         if self.rerank and lang == "en" and len(unique) > 1:
             prob = self._rerank(list(unique), prob, _cross_outlet(inverse, outlets, len(unique)))

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from parallax.compare.coverage import coverage_matrix
-from parallax.report.figures import _empty, _figure
+from parallax.report.figures import TITLES, _empty, _figure
 from parallax.extract.extractors import Article
 from parallax.outlet.readability import MEASURE_BY_NAME
 from parallax.parse.segment import sentences
@@ -42,7 +42,7 @@ def outlet_colors(names: list[str]) -> dict[str, str]:
 def reading_ease(tidy: pd.DataFrame, outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Flesch reading ease per outlet, with the usual bands (higher is easier)."""
     order = list(outlets.values())
-    title = "How easy is each version to read?"
+    title = TITLES["reading_ease"]
     data = tidy[(tidy.measure == "flesch_reading_ease") & tidy.value.notna()].set_index("name")
     names = [n for n in order if n in data.index]
     if not names:
@@ -70,7 +70,7 @@ def reading_ease(tidy: pd.DataFrame, outlets: dict[str, str], colors: dict[str, 
 def grade_levels(tidy: pd.DataFrame, outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """US school grade by five formulas, outlets side by side (English outlets only)."""
     order = list(outlets.values())
-    title = "How many years of school does each version ask for?"
+    title = TITLES["grade_levels"]
     data = tidy[tidy.measure.isin(GRADE_MEASURES) & tidy.value.notna()]
     names = [n for n in order if n in set(data.name)]
     if not names:
@@ -103,7 +103,7 @@ def _with_text(articles: list[Article], order: list[str]) -> dict[str, Article]:
 
 def sentence_lengths(articles: list[Article], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Distribution of sentence length per outlet (box: middle half; line: median)."""
-    title = "How long are each version's sentences?"
+    title = TITLES["sentence_lengths"]
     by_name = _with_text(articles, list(outlets.values()))
     if not by_name:
         return _empty(title, "No outlet has text")
@@ -125,7 +125,7 @@ def sentence_lengths(articles: list[Article], outlets: dict[str, str], colors: d
 
 def article_length(articles: list[Article], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Words in each outlet's article body."""
-    title = "How long is each version?"
+    title = TITLES["article_length"]
     by_name = _with_text(articles, list(outlets.values()))
     if not by_name:
         return _empty(title, "No outlet has text")
@@ -170,7 +170,7 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
     match score of its evidence; L marks the lede. Every claim that ``min_outlets`` or more outlets carry
     is shown (up to ``max_claims`` rows, said in the subtitle); the claims one outlet alone carries are
     counted per outlet under the map."""
-    title = "Which outlet carries which claim, and how?"
+    title = TITLES["coverage_map"]
     claims = result["claims"]
     matrix = coverage_matrix(claims, list(outlets), min_outlets)
     singles = claims[(claims.outlets_carrying == 1) & (claims.status != "omitted")].drop_duplicates("claim_id")
@@ -224,7 +224,7 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
 
 def attribution_status(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Share of each outlet's claim sentences that it attributes, hedges or asserts."""
-    title = "Does each outlet credit its claims or state them itself?"
+    title = TITLES["attribution_status"]
     claims = result["claims"]
     said = claims[claims.status != "omitted"].drop_duplicates(["outlet", "sentence"])
     keys = [k for k in outlets if k in set(said.outlet)]
@@ -252,7 +252,7 @@ def attribution_status(result: dict[str, pd.DataFrame], outlets: dict[str, str],
 def sources_quoted(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
                    top: int = 12) -> Figure:
     """Who each outlet quotes: sentences crediting each of the most-quoted sources."""
-    title = "Whom does each outlet quote?"
+    title = TITLES["sources_quoted"]
     sources = result["sources"]
     if sources.empty:
         return _empty(title, "No outlet credits a source")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from parallax.report.figures import _empty, _figure
+from parallax.report.figures import TITLES, _empty, _figure
 from parallax.thresholds import value as limit
 
 Z_SIGNIFICANT = limit("wording.z_significant")
@@ -20,7 +20,7 @@ Z_SIGNIFICANT = limit("wording.z_significant")
 def distinctive_terms(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
                       top: int = 8) -> Figure:
     """For each outlet, the words and phrases it uses more than the others (weighted log-odds z-scores)."""
-    title = "Which words does each outlet use more than the others?"
+    title = TITLES["distinctive_terms"]
     terms = result["distinctive_terms"]
     keys = [k for k in outlets if k in set(terms.outlet)] if not terms.empty else []
     if not keys:
@@ -50,7 +50,7 @@ def distinctive_terms(result: dict[str, pd.DataFrame], outlets: dict[str, str], 
 def naming(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str],
            actors: int = 6, forms: int = 4) -> Figure:
     """How each outlet names the main actors: mentions of each form (rows) by outlet (columns)."""
-    title = "How does each outlet name the same people and places?"
+    title = TITLES["naming"]
     table = result["naming"]
     if table.empty:
         return _empty(title, "No actor is named by two or more outlets")
@@ -89,7 +89,7 @@ def naming(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dic
 
 def lexicon_rates(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Hedging, intensifying and loaded terms and each class of attribution verb, per 1,000 words."""
-    title = "Hedges, intensifiers, loaded words and attribution verbs"
+    title = TITLES["lexicon_rates"]
     rates = result["lexicon_rates"]
     if rates.empty:
         return _empty(title, "No outlet has text")
@@ -113,7 +113,7 @@ def lexicon_rates(result: dict[str, pd.DataFrame], outlets: dict[str, str], colo
 
 def text_reuse(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dict[str, str]) -> Figure:
     """Outlet × outlet: how much of each text reappears word for word in the other; copies outlined."""
-    title = "Which outlets share text word for word?"
+    title = TITLES["text_reuse"]
     pairs = result["similarity"]
     keys = list(outlets)
     if pairs.empty:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Image
 
+from parallax import thresholds
 from parallax.report import charts as charts_mod
+from parallax.report.figures import not_drawn
 from parallax.compare import coverage
 from parallax.parse import document as parse
 from parallax.report import tables
@@ -184,10 +186,14 @@ def make_charts(run: Run, names: list[str], data: object, **options: object) -> 
     colors = charts_mod.outlet_colors(list(everyone.values()))   # an outlet's colour does not move
     # outlets that could not be read are in the outlets table with the reason, not empty in every chart
     outlets = {key: name for key, name in everyone.items() if key not in run.errors} or everyone
+    most = int(thresholds.value("report.max_chart_outlets"))
     images = {}
     with run.stage("charts"):
         for name in names:
-            figure = charts_mod.CHARTS[name](data, outlets, colors, **options)
+            if len(outlets) > most:
+                figure = not_drawn(name, len(outlets), most)
+            else:
+                figure = charts_mod.CHARTS[name](data, outlets, colors, **options)
             png, _ = charts_mod.save_chart(figure, run.folder, name)
             images[name] = Image(filename=str(png))
     return images
