@@ -219,6 +219,8 @@ def test_rerun_reproduces_the_tables(tmp_path: Path) -> None:
     edited = text.replace("title:", "title: EDITED", 1)
     edited = edited[:edited.rindex("  - name:")]
     spec.write_text(edited, encoding="utf-8")
+    for page in (spec.parent / "pages").glob("*.html"):   # and the saved pages too: the rerun reads its snapshots
+        page.write_text(page.read_text(encoding="utf-8").replace("clinic", "EDITED PAGE"), encoding="utf-8")
     again = parallax(env, "rerun", str(original), "--quiet")
     assert again.returncode == 0, again.stderr
     copy = Path(again.stdout.strip().splitlines()[-1]).parent
@@ -227,6 +229,7 @@ def test_rerun_reproduces_the_tables(tmp_path: Path) -> None:
     assert len(tables) >= 15
     for name in tables:
         assert (copy / "tables" / name).read_bytes() == (original / "tables" / name).read_bytes(), name
+    assert "EDITED PAGE" not in (copy / "tables" / "articles.csv").read_text(encoding="utf-8")
     data = run_json(copy)
     assert data["rerun_of"] == str(original)
     kept = {k: v for k, v in run_json(original)["spec"].items() if k != "path"}

@@ -94,3 +94,12 @@ def test_escaping_leaves_the_frame_given_untouched() -> None:
     frame = pd.DataFrame({"text": ["=1", "\r=1"]})
     assert tables.escape_formulas(frame).text.tolist() == ["'=1", "'\r=1"] and frame.text[0] == "=1"
     assert tables.unescape_formulas(tables.escape_formulas(frame)).equals(frame)
+
+
+def test_the_codebook_says_how_formula_like_cells_are_written_and_read_back(tmp_path: Path) -> None:
+    from parallax.report.tables import FORMULA_NOTE
+
+    write_table(tmp_path, "articles", pd.DataFrame({"outlet": ["a"], "title": ["=1+1"]}))
+    codebook = pd.read_csv(write_codebook(tmp_path))
+    note = codebook[(codebook.table == "(every table)") & (codebook.column == "(text cells)")]
+    assert list(note.description) == [FORMULA_NOTE] and "read_table" in FORMULA_NOTE

@@ -239,7 +239,8 @@ def readability_wide(tidy: pd.DataFrame) -> pd.DataFrame:
 
 def codebook_frame(tables: Iterable[str]) -> pd.DataFrame:
     """The codebook rows for the given tables, plus one row per readability measure."""
-    rows = [{"table": t, "column": c, "description": d} for t in tables for c, d in CODEBOOK.get(t, {}).items()]
+    rows = [{"table": "(every table)", "column": "(text cells)", "description": FORMULA_NOTE}]
+    rows += [{"table": t, "column": c, "description": d} for t in tables for c, d in CODEBOOK.get(t, {}).items()]
     if "readability" in tables:
         for key, (label, desc) in STAT_DESCRIPTIONS.items():
             rows.append({"table": "readability", "column": f"measure={key}", "description": f"{label}: {desc}"})
@@ -250,6 +251,9 @@ def codebook_frame(tables: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "column", "description"])
 
 
+FORMULA_NOTE = ("a text cell that begins with = + - @, a tab or a carriage return (after any number of ') has one "
+                "more ' in front, so that a spreadsheet shows it as text, not a formula; plain numbers are left "
+                "alone; parallax.report.tables.read_table(path) reads a table back with the cells as they were")
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"'+[=+\-@\t\r]")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
