@@ -283,8 +283,39 @@ def _takes_outlets(matcher: Matcher) -> bool:
         return False
 
 
-def _attach(members: dict[int, list[int]], best: np.ndarray, sim: np.ndarray, outlets: np.ndarray,
-            conflicts: np.ndarray, attach: float, threshold: float) -> None:
+class _GroupRows:
+    """What :func:`group` keeps of each group, by its root unit, without an n x n array per quantity:
+    ``row(c)[x]``, the best similarity of a member of group c to unit x from another outlet (-1: none),
+    and whether a member of c fails the gate with unit x. A group of one unit reads both from ``sim`` and
+    the gate; a merged group keeps its two rows, and the group it absorbed lets its rows go."""
+
+    def __init__(self, sim: np.ndarray, code: np.ndarray, gate: np.ndarray) -> None:
+        self.sim, self.code, self.gate = sim, code, gate
+        self.best: dict[int, np.ndarray] = {}
+        self.gated: dict[int, np.ndarray] = {}
+
+    def at(self, c: int, idx: Sequence[int] | np.ndarray) -> np.ndarray:
+        if c in self.best:
+            return self.best[c][idx]
+        out = self.sim[c, idx].astype(np.float32)
+        out[self.code[idx] == self.code[c]] = -1.0
+        return out
+
+    def row(self, c: int) -> np.ndarray:
+        return self.at(c, slice(None)) if c not in self.best else self.best[c]
+
+    def conflict(self, c: int, idx: Sequence[int]) -> bool:
+        return bool((self.gated[c] if c in self.gated else self.gate[c])[idx].any())
+
+    def merge(self, a: int, b: int) -> None:
+        self.best[a] = np.maximum(self.row(a), self.row(b))
+        self.gated[a] = (self.gated.pop(a, None) if a in self.gated else self.gate[a]) | \
+            (self.gated.pop(b) if b in self.gated else self.gate[b])
+        self.best.pop(b, None)
+
+
+def _attach(members: dict[int, list[int]], best: _GroupRows, sim: np.ndarray, outlets: np.ndarray,
+            attach: float, threshold: float) -> None:
     """Add to each group, for each outlet it holds nothing of, that outlet's unit that best matches a
     member, when that match reaches ``attach``, the merge rule holds as if the unit were a group of
     its own (the mean of its best match and of each member's match to it reaches ``threshold``), and
@@ -292,15 +323,15 @@ def _attach(members: dict[int, list[int]], best: np.ndarray, sim: np.ndarray, ou
     was added."""
     added: dict[int, list[int]] = {}
     _, code = np.unique(outlets, return_inverse=True)
-    strong = best >= attach
     for root, held in members.items():
-        if not strong[root].any():
+        scores = best.row(root)                # each unit's best match among the group's members
+        strong = scores >= attach
+        if not strong.any():
             continue
-        scores = best[root]                    # each unit's best match among the group's members
-        candidates = np.flatnonzero(strong[root] & ~np.isin(code, code[held]))
+        candidates = np.flatnonzero(strong & ~np.isin(code, code[held]))
         if candidates.size == 0:
             continue
-        candidates = candidates[~conflicts[np.ix_(candidates, held)].any(axis=1)]
+        candidates = candidates[~best.gate[np.ix_(candidates, held)].any(axis=1)]
         if candidates.size:
             rule = (sim[np.ix_(candidates, held)].sum(axis=1) + scores[candidates]) / (len(held) + 1)
             candidates = candidates[rule >= threshold]
@@ -367,15 +398,12 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
     if sim is None:
         sim = similarities(units, matcher, lang)
     outlets = np.array([u.outlet for u in units])
-    cross = outlets[:, None] != outlets[None, :]
-    # best[c, x]: the best similarity of a member of group c to unit x from another outlet (-1: none);
-    # conflicts[c, d]: a gate failure between groups c and d; both updated on each merge
-    best = np.where(cross, sim, np.float32(-1.0)).astype(np.float32, copy=False)
-    unit_conflicts = gate_conflicts(matcher, [u.text for u in units])
-    conflicts = unit_conflicts.copy()
+    _, code = np.unique(outlets, return_inverse=True)
+    best = _GroupRows(sim, code, gate_conflicts(matcher, [u.text for u in units]))
     linked = sim >= threshold
-    linked &= cross
-    del cross
+    for o in range(code.max() + 1):             # pairs across outlets only, a block of one outlet at a time
+        mine = np.flatnonzero(code == o)
+        linked[np.ix_(mine, mine)] = False
     ii, jj = np.nonzero(linked)
     del linked
     ii, jj = ii[ii < jj], jj[ii < jj]          # each pair once, as np.triu(k=1) orders them
@@ -384,18 +412,16 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     for k in order:
         a, b = cluster[ii[k]], cluster[jj[k]]
-        if a == b or conflicts[a, b]:
+        if a == b or best.conflict(a, members[b]):
             continue
-        links = np.concatenate([best[b, members[a]], best[a, members[b]]])
+        links = np.concatenate([best.at(b, members[a]), best.at(a, members[b])])
         if links[links > -1].mean() < threshold:
             continue
-        np.maximum(best[a], best[b], out=best[a])
-        conflicts[a, :] |= conflicts[b, :]
-        conflicts[:, a] |= conflicts[:, b]
+        best.merge(a, b)
         for x in members[b]:
             cluster[x] = a
         members[a] += members.pop(b)
     if attach is not None:
-        _attach(members, best, sim, outlets, unit_conflicts, attach, threshold)
+        _attach(members, best, sim, outlets, attach, threshold)
     groups = sorted(members.values(), key=lambda g: (-len({units[i].outlet for i in g}), min(units[i].position for i in g)))
     return [sorted(g, key=lambda i: (units[i].outlet, units[i].position)) for g in groups]

@@ -139,6 +139,7 @@ def claims_table(articles: Sequence[Article], attributed: dict[str, list[Sentenc
     frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     for column in ("position", "paragraph", "unit_start", "unit_end"):
         frame[column] = frame[column].astype("Int64")
+    frame.attrs["units"] = len(units)   # how many units were compared pairwise (run.json: claim_matching)
     return frame
 
 

@@ -90,7 +90,8 @@ def claims(run: Run, articles: list[Article], matcher: str = "learned") -> dict[
         chosen = MATCHERS[matcher]
         claims_frame = coverage.claims_table(articles, attributed, chosen, lang)
         # what the matcher did, for run.json: e.g. how many pairs the cross-encoder read, and its budget
-        run.parameters["claim_matching"] = {"matcher": matcher, **dict(getattr(chosen, "last", {}) or {})}
+        run.parameters["claim_matching"] = {"matcher": matcher, "units": claims_frame.attrs.get("units"),
+                                            **dict(getattr(chosen, "last", {}) or {})}
         result = {
             "claims": claims_frame,
             "claim_summary": coverage.outlet_summary(claims_frame, keys),
