@@ -302,27 +302,30 @@ class _GroupRows:
         return out
 
     def row(self, c: int) -> np.ndarray:
-        return self.at(c, slice(None)) if c not in self.best else self.best[c]
+        return self.at(c, slice(None))
+
+    def _gated(self, c: int) -> np.ndarray:
+        return self.gated.get(c, self.gate[c])
 
     def conflict(self, c: int, idx: Sequence[int]) -> bool:
-        return bool((self.gated[c] if c in self.gated else self.gate[c])[idx].any())
+        return bool(self._gated(c)[idx].any())
 
     def merge(self, a: int, b: int) -> None:
         self.best[a] = np.maximum(self.row(a), self.row(b))
-        self.gated[a] = (self.gated.pop(a, None) if a in self.gated else self.gate[a]) | \
-            (self.gated.pop(b) if b in self.gated else self.gate[b])
+        self.gated[a] = self._gated(a) | self._gated(b)
         self.best.pop(b, None)
+        self.gated.pop(b, None)
 
 
-def _attach(members: dict[int, list[int]], best: _GroupRows, sim: np.ndarray, outlets: np.ndarray,
-            attach: float, threshold: float) -> None:
+def _attach(members: dict[int, list[int]], best: _GroupRows, sim: np.ndarray, attach: float,
+            threshold: float) -> None:
     """Add to each group, for each outlet it holds nothing of, that outlet's unit that best matches a
     member, when that match reaches ``attach``, the merge rule holds as if the unit were a group of
     its own (the mean of its best match and of each member's match to it reaches ``threshold``), and
     no member fails the gate with it. In place; every group is judged on its members before any unit
     was added."""
     added: dict[int, list[int]] = {}
-    _, code = np.unique(outlets, return_inverse=True)
+    code = best.code
     for root, held in members.items():
         scores = best.row(root)                # each unit's best match among the group's members
         strong = scores >= attach
@@ -422,6 +425,6 @@ def group(units: Sequence[Unit], matcher: Matcher | None = None, lang: str = "en
             cluster[x] = a
         members[a] += members.pop(b)
     if attach is not None:
-        _attach(members, best, sim, outlets, attach, threshold)
+        _attach(members, best, sim, attach, threshold)
     groups = sorted(members.values(), key=lambda g: (-len({units[i].outlet for i in g}), min(units[i].position for i in g)))
     return [sorted(g, key=lambda i: (units[i].outlet, units[i].position)) for g in groups]
