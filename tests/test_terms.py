@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 from collections.abc import Callable
 from pathlib import Path
@@ -280,8 +281,9 @@ def test_an_override_file_replaces_a_lexicon_and_adds_one(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     "name, make, problem",
     [
-        ("loaded", lambda d: d / "missing.txt", "no such lexicon file"),
-        ("loaded", lambda d: d, "cannot read"),                                    # a folder
+        ("loaded", lambda d: d / "missing.txt", "no such file"),
+        ("loaded", lambda d: d, "not a regular file"),                             # a folder
+        ("loaded", lambda d: _sparse(d / "huge.txt", 5_000_001), "over the 5,000,000-byte cap"),
         ("loaded", lambda d: lexicon_file(d, "empty", "# nothing yet\n\n"), "lists no terms"),
         ("hedging", lambda d: lexicon_file(d, "bad", "\\balleged\n(unclosed\n"), "line 2 is not a valid regular"),
     ],
@@ -294,6 +296,37 @@ def test_a_bad_override_file_raises_spec_error(tmp_path: Path, name: str, make: 
     assert caught.value.path == str(path) and caught.value.field == f"lexicons.{name}"
     assert problem in caught.value.problem and caught.value.fix
     assert str(path) in str(caught.value)
+
+
+def _sparse(path: Path, size: int) -> Path:
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+def test_a_backtracking_hedging_pattern_is_refused_when_read_naming_its_line(tmp_path: Path) -> None:
+    path = lexicon_file(tmp_path, "hedges", "\\balleged\\b\n(a|aa)+b\n")
+    started = time.perf_counter()
+    with pytest.raises(SpecError) as caught:
+        load_lexicons({"hedging": path})
+    assert time.perf_counter() - started < 5
+    assert "line 2 ('(a|aa)+b')" in caught.value.problem and "backtracks" in caught.value.problem
+    assert "repeat inside a repeat" in caught.value.fix
+
+
+def test_a_pattern_that_backtracks_only_on_the_articles_stops_the_stage_naming_line_and_outlet(tmp_path: Path) -> None:
+    """The probes cannot foresee every text: on a sentence where the pattern runs past its time, lexicon_hits
+    stops with the file, the line and the outlet instead of hanging."""
+    lexicons = load_lexicons({"hedging": lexicon_file(tmp_path, "hedges", "\\bsupposedly\\b\n(z|zz)+y\n")})
+    fine = article("calm", "The council supposedly met on Monday.")
+    assert lexicon_hits([fine], lexicons).query("lexicon == 'hedging'").term.tolist() == ["\\bsupposedly\\b"]
+    slow = article("buzz", "The council met on Monday.", "It said " + "z" * 60 + " and nothing else.")
+    started = time.perf_counter()
+    with pytest.raises(SpecError) as caught:
+        lexicon_hits([fine, slow], lexicons)
+    assert time.perf_counter() - started < 10
+    assert caught.value.path == str(tmp_path / "hedges.txt") and caught.value.field == "lexicons.hedging"
+    assert "line 2 ('(z|zz)+y')" in caught.value.problem and "a sentence of buzz (paragraph 2)" in caught.value.problem
 
 
 # ---------------------------------------------------------------- rates

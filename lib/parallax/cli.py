@@ -127,12 +127,15 @@ def cmd_example(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from parallax.run.runner import lexicons_readable
     from parallax.spec import load_spec
 
     try:
         story = load_spec(args.spec)
     except SpecError as exc:
         print(f"parallax: bad spec: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not lexicons_readable(story):
         return EXIT_USAGE
     print(f"ok: {args.spec}: story '{story.story}', {len(story.outlets)} outlets "
           f"({', '.join(o.key for o in story.outlets)})")

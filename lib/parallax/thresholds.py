@@ -35,6 +35,11 @@ _TABLE = (
               "with a noun-phrase content, or a main verb, counts as a cue when tagged as one at least this often"),
     Threshold("attribution.tail_cue_rate", 0.6, "PolNeAR train (cue_lemmas.json): a verb tagged as a cue at least "
               "this often closes a quotation as its tag (“...,” he said); set by hand above 'respond' (0.51)"),
+    # lexicons a researcher hands in
+    Threshold("lexicon.probe_seconds", 0.2, "set by hand: a hedging pattern is tried on three short test texts before "
+              "the run; the bundled patterns take under a millisecond there, (a|aa)+b takes minutes"),
+    Threshold("lexicon.match_seconds", 1.0, "set by hand: a researcher's pattern on one sentence (at most "
+              "parse.max_sentence_chars); past it the wording stage stops naming the line, instead of hanging"),
     # extraction and cleaning
     Threshold("extract.min_useful_words", 60, "set by hand: below this the next extractor is tried"),
     Threshold("extract.short_words", 100, "set by hand: an article shorter than this gets a 'short' warning"),

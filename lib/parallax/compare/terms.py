@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -24,8 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import regex
 
 from parallax.outlet import attribution
+from parallax import thresholds
 from parallax.errors import SpecError
 from parallax.extract.extractors import Article
 from parallax.parse.segment import lang_root, split_sentences
@@ -41,6 +43,11 @@ DEFAULT_ALPHA0 = 1000.0
 
 #: Lexicons whose files hold regular expressions (one per line) rather than words and phrases.
 REGEX_LEXICONS = frozenset({"hedging"})
+
+#: Probes a researcher's regular expression is tried on before the run, each within
+#: ``lexicon.probe_seconds``: runs of one character and of words with no closing match, where
+#: nested repeats such as ``(a|aa)+b`` backtrack for minutes.
+_PROBES = ("a" * 64, "word " * 48 + "?", "The minister said that " + "the vote, " * 24 + "...")
 
 _GAP_BREAKS = re.compile(r"\S")  # any punctuation between two words ends an n-gram
 _POSSESSIVE = re.compile(r"(?<=\w)'s$")  # "russia's" counts as "russia"
@@ -227,7 +234,8 @@ class Entry:
     category: str
     words: tuple[str, ...] = ()
     prefix: bool = False
-    pattern: re.Pattern[str] | None = None
+    pattern: re.Pattern[str] | regex.Pattern[str] | None = None   # regex: a researcher's, matched under a timeout
+    line: int = 0                # the line of its file (0: bundled)
 
 
 @dataclass(frozen=True)
@@ -254,27 +262,72 @@ def _entry(term: str, category: str) -> Entry | None:
     return Entry(term, category, tuple(found), prefix) if found else None
 
 
-def _parse(name: str, text: str, source: str, regex: bool) -> Lexicon:
-    """A lexicon from the text of its file: ``term`` or ``term<TAB>category`` per line."""
+def _parse(name: str, text: str, source: str, regex_lines: bool, user: bool = False) -> Lexicon:
+    """A lexicon from the text of its file: ``term`` or ``term<TAB>category`` per line.
+
+    A researcher's (``user``) regular expressions are compiled with the ``regex`` module, which
+    matches under a timeout, and each is tried on :data:`_PROBES` first: one that backtracks
+    there is refused naming its line, before anything is fetched.
+    """
     entries: dict[str, Entry] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         term, _, category = line.partition("\t")
         term, category = term.strip(), category.strip() or name
-        if regex:
+        if regex_lines:
             try:
-                entry: Entry | None = Entry(term, category, pattern=re.compile(term, re.IGNORECASE))
-            except re.error as exc:
+                pattern = regex.compile(term, regex.IGNORECASE) if user else re.compile(term, re.IGNORECASE)
+            except (re.error, regex.error) as exc:
                 raise SpecError(source, f"lexicons.{name}", f"line {number} is not a valid regular expression ({exc})",
                                 "fix or remove that line") from None
+            entry: Entry | None = Entry(term, category, pattern=pattern, line=number)
+            if user:
+                _probe(entry, name, source)
         else:
             entry = _entry(term, category)
             if entry is None:
                 raise SpecError(source, f"lexicons.{name}", f"line {number} ({term!r}) holds no word",
                                 "write a word or phrase, or remove that line")
         entries.setdefault(term.lower(), entry)
-    return Lexicon(name, source, tuple(entries.values()), regex=regex)
+    return Lexicon(name, source, tuple(entries.values()), regex=regex_lines)
+
+
+def _slow_pattern(entry: Entry, name: str, source: str, seconds: float, where: str) -> SpecError:
+    return SpecError(source, f"lexicons.{name}",
+                     f"line {entry.line} ({entry.term!r}) takes over {seconds:g} s on {where}: the pattern "
+                     "backtracks (nested repeats such as (a|aa)+ or (\\w+\\s?)+)",
+                     "rewrite it without a repeat inside a repeat, or remove that line")
+
+
+def _probe(entry: Entry, name: str, source: str) -> None:
+    """Refuse a researcher's pattern that backtracks on a probe text."""
+    seconds = thresholds.value("lexicon.probe_seconds")
+    for text in _PROBES:
+        try:
+            for _ in entry.pattern.finditer(text, timeout=seconds):   # type: ignore[union-attr]
+                pass
+        except TimeoutError:
+            raise _slow_pattern(entry, name, source, seconds, "a short test text") from None
+
+
+class _PatternTimeout(Exception):
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+
+
+def _matches(entry: Entry, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the pattern's non-empty matches in a text; a researcher's pattern runs under
+    ``lexicon.match_seconds`` (_PatternTimeout past it)."""
+    assert entry.pattern is not None
+    if not isinstance(entry.pattern, regex.Pattern):
+        found = list(entry.pattern.finditer(text))
+    else:
+        try:
+            found = list(entry.pattern.finditer(text, timeout=thresholds.value("lexicon.match_seconds")))
+        except TimeoutError:
+            raise _PatternTimeout(entry) from None
+    return ((m.start(), m.end()) for m in found if m.end() > m.start())
 
 
 def _bundled(name: str, *parts: str) -> Lexicon:
@@ -296,16 +349,13 @@ def _hedges() -> Lexicon:
 
 def _read_override(name: str, path: str | Path) -> Lexicon:
     """The lexicon in a researcher's file, or a SpecError that names the file and the fix."""
+    from parallax.spec import LEXICON_MAX_BYTES, read_capped
+
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = ("no such lexicon file" if isinstance(exc, FileNotFoundError)
-                   else f"cannot read the lexicon file ({exc})")
-        raise SpecError(source, f"lexicons.{name}", problem,
-                        "give the path of a UTF-8 text file (one term a line, optionally term<TAB>category), "
-                        "or remove the override to use the bundled lexicon") from None
-    lexicon = _parse(name, text, source, name in REGEX_LEXICONS)
+    text = read_capped(Path(path), source, f"lexicons.{name}", LEXICON_MAX_BYTES,
+                       "a word list holds one term a line (optionally term<TAB>category); give a smaller file, "
+                       "or remove the override to use the bundled lexicon")
+    lexicon = _parse(name, text, source, name in REGEX_LEXICONS, user=True)
     if not lexicon.entries:
         raise SpecError(source, f"lexicons.{name}", "the lexicon file lists no terms",
                         "add one term a line (lines starting with # are comments)")
@@ -402,8 +452,8 @@ def _find(matcher: _WordIndex | list[Entry], text: str, toks: list[_Token]) -> l
     ``toks`` are the text's :func:`_tokens`."""
     kept: list[tuple[int, int, Entry]] = []
     if isinstance(matcher, list):
-        found = sorted(((m.start(), m.end(), e) for e in matcher if e.pattern is not None
-                        for m in e.pattern.finditer(text) if m.end() > m.start()), key=lambda f: (f[0], -f[1]))
+        found = sorted(((start, end, e) for e in matcher if e.pattern is not None
+                        for start, end in _matches(e, text)), key=lambda f: (f[0], -f[1]))
         for hit in found:
             if not kept or hit[0] >= kept[-1][1]:
                 kept.append(hit)
@@ -463,7 +513,12 @@ def lexicon_hits(articles: Sequence[Article], lexicons: Mapping[str, Lexicon]) -
                 found: list[tuple[int, int, str, Entry]] = []
                 toks = _tokens(sentence, lang)
                 for name, lex in lexicons.items():
-                    mine = _find(matchers[name], sentence, toks)
+                    try:
+                        mine = _find(matchers[name], sentence, toks)
+                    except _PatternTimeout as slow:
+                        seconds = thresholds.value("lexicon.match_seconds")
+                        raise _slow_pattern(slow.entry, name, lex.source, seconds,
+                                            f"a sentence of {article.outlet} (paragraph {p + 1})") from None
                     if mine and lex.cues:
                         spans = cue_spans.get(position, [])
                         mine = [f for f in mine if _in_a_cue(start + f[0], start + f[1], spans)]

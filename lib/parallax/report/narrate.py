@@ -50,7 +50,7 @@ def readability_reading(tidy: pd.DataFrame, order: list[str]) -> str:
     if len(en) >= 2:
         easy, hard = en.loc[en.value.idxmax()], en.loc[en.value.idxmin()]
         lines.append(f"Among the English versions, **{esc(easy['name'])}** is the easiest to read "
-                     f"(Flesch reading ease {easy.value:.0f}) and **{hard['name']}** the hardest ({hard.value:.0f}). "
+                     f"(Flesch reading ease {easy.value:.0f}) and **{esc(hard['name'])}** the hardest ({hard.value:.0f}). "
                      "A gap of 10 points is about one school grade.")
     grade = tidy[(tidy.measure == "consensus_grade") & tidy.value.notna()]
     if len(grade):

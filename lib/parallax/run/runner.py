@@ -30,6 +30,19 @@ def _progress(total: int, desc: str, enabled: bool) -> Any:
     return tqdm(total=total, desc=desc, unit="outlet", disable=not enabled, file=sys.stderr, leave=False)
 
 
+def lexicons_readable(story: Any, lexicons: dict[str, str] | None = None) -> bool:
+    """Read every word list of the spec and of ``--lexicon`` (size cap, patterns probed) before anything
+    is fetched; False, with a one-line message, when one cannot be used."""
+    from parallax.compare.terms import load_lexicons
+
+    try:
+        load_lexicons({**{k: str(v) for k, v in story.lexicons.items()}, **(lexicons or {})})
+    except SpecError as exc:
+        print(f"parallax: bad lexicon: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path | None = None,
               progress: bool | None = None, quiet: bool = False, matcher: str = "learned",
               lexicons: dict[str, str] | None = None, settings: FetchSettings | None = None,
@@ -57,6 +70,8 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
         story = load_spec(spec_path)
     except SpecError as exc:
         print(f"parallax: bad spec: {exc}", file=sys.stderr)
+        return None, EXIT_USAGE
+    if not lexicons_readable(story, lexicons):
         return None, EXIT_USAGE
     story_dir = Path(out).resolve() / story.story
     try:
