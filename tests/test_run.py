@@ -265,6 +265,26 @@ def test_a_lexicon_that_cannot_be_used_exits_2_before_any_work(tmp_path: Path, w
     assert not (tmp_path / "network-attempts.log").exists()
 
 
+def test_a_run_stopped_by_a_full_disk_says_so_and_is_not_left_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    from parallax.run import runner, runs
+
+    def full(run: runs.Run, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(run.folder / "snapshots" / "a.html"))
+
+    monkeypatch.setattr(runs, "collect_snapshots", full)
+    monkeypatch.setenv("PARALLAX_CACHE_DIR", str(tmp_path / "cache"))
+    folder, code = runner.run_story(example_spec("drone-claim"), tmp_path / "out", offline=True, quiet=True)
+    assert folder is None and code == 2
+    message = capsys.readouterr().err
+    assert "cannot write " in message and "a.html: No space left on device; free space or choose another --out" in message
+    (run_json,) = (tmp_path / "out").rglob("run.json")
+    data = json.loads(run_json.read_text(encoding="utf-8"))
+    assert data["status"] == "failed" and "No space left on device" in data["error"]
+
+
 def test_validate_ok(tmp_path: Path) -> None:
     result = parallax(guarded_env(tmp_path), "validate", str(example_spec("drone-claim")))
     assert result.returncode == 0 and result.stdout.startswith("ok:")
@@ -280,6 +300,18 @@ def test_extract_command_json(tmp_path: Path) -> None:
     assert rows[0]["path"] == str(pages[0]) and rows[0]["status"] == "ok" and rows[0]["words"] > 150
     assert {"title", "authors", "published", "language", "extractor", "warnings", "text"} <= set(rows[0])
     assert rows[1]["status"] == "failed" and "no article" in rows[1]["error"]
+
+
+def test_terminal_control_characters_from_paths_and_pages_are_written_out(tmp_path: Path) -> None:
+    """An ANSI escape or a bidi override in a file name or a page reaches the terminal written out (\\x1b),
+    so it cannot recolour, clear or reorder what the user sees."""
+    page = tmp_path / "red\x1b[31m\u202eevil.html"
+    page.write_text("<html><head><title>Clear\x1b[2J the screen</title></head><body><p>Too short.</p></body></html>",
+                    encoding="utf-8")
+    result = parallax(guarded_env(tmp_path), "extract", str(page))
+    shown = result.stdout + result.stderr
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "red\\x1b[31m\\u202eevil.html" in shown
 
 
 def test_unknown_notebook_parameter_is_rejected() -> None:

@@ -26,6 +26,7 @@ outlets:
 def folder(tmp_path: Path) -> Path:
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "kyiv-herald.html").write_text("<html><p>hi</p></html>", encoding="utf-8")
+    (tmp_path / "pages" / "saved.html").mkdir()   # a folder named like a page
     return tmp_path
 
 
@@ -65,6 +66,12 @@ def test_good_spec_loads_with_keys_and_resolved_paths(folder: Path) -> None:
         ("    language: en\n", "    language: English\n", "outlets[1].language", "ISO 639-1"),
         ("    language: en\n", "    lang: en\n", "outlets[1].lang", "remove it"),
         ("  - name: Kyiv Herald\n", "  - nom: Kyiv Herald\n", "outlets[1].nom", "remove it"),
+        ("pages/kyiv-herald.html", "pages/saved.html", "outlets[1].file", "NAME_files folder"),   # a folder
+        ("  - name: Kyiv Herald\n", "  - name: " + "Kyiv Herald " * 17 + "\n", "outlets[1].name", "as charts should show"),
+        ("  - name: Kyiv Herald\n", "  - name: Kyiv Herald\n    key: " + "k" * 65 + "\n", "outlets[1].key", "shorter key"),
+        ("story: drone-claim", "story: " + "d" * 65, "story", "short id"),
+        ("  - name: Kyiv Herald\n", '  - name: "Kyiv \\e[31mHerald"\n', "outlets[1].name", "plain text"),
+        ("title: A story", 'title: "A \\u202estory"', "title", "plain text"),
     ],
 )
 def test_each_mistake_names_field_and_fix(folder: Path, old: str, new: str, field: str, fix_words: str) -> None:
@@ -74,6 +81,25 @@ def test_each_mistake_names_field_and_fix(folder: Path, old: str, new: str, fiel
     assert info.value.field == field
     assert fix_words in info.value.fix
     assert "\n" not in str(info.value)
+
+
+def test_a_folder_named_as_a_page_is_called_a_folder(folder: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(write(folder, GOOD.replace("pages/kyiv-herald.html", "pages/saved.html")))
+    assert "is a folder, not a saved page" in info.value.problem and "does not exist" not in str(info.value)
+
+
+def test_a_key_derived_from_a_long_name_is_cut_at_a_word(folder: Path) -> None:
+    name = "The Northern Ireland and Western Isles Evening Chronicle and Weekly Advertiser Online"   # 84 characters
+    story = load_spec(write(folder, GOOD.replace("  - name: Kyiv Herald\n", f"  - name: {name}\n")))
+    key = story.outlets[1].key
+    assert len(key) <= 64 and slugify(name).startswith(key + "-") and story.outlets[1].name == name
+    assert key == "the-northern-ireland-and-western-isles-evening-chronicle-and"
+
+
+def test_line_breaks_and_tabs_in_a_name_become_one_space(folder: Path) -> None:
+    story = load_spec(write(folder, GOOD.replace("  - name: Kyiv Herald\n", '  - name: "Kyiv\\n\\tHerald "\n')))
+    assert story.outlets[1].name == "Kyiv Herald" and story.outlets[1].key == "kyiv-herald"
 
 
 def test_fewer_than_two_outlets(folder: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from parallax import __version__
-from parallax.errors import OutletError, ParallaxError, SpecError
+from parallax.errors import OutletError, ParallaxError, SpecError, TerminalSafe, printable
 from parallax.run.examples import DEFAULT_EXAMPLE, example_names, example_spec
 
 if TYPE_CHECKING:
@@ -159,11 +159,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(row, ensure_ascii=False))
         elif row["status"] != "ok":
-            print(f"== {path}\nFAILED: {row['error']}\n")
+            print(printable(f"== {path}\nFAILED: {row['error']}\n"))
         else:
-            print(f"== {path}\ntitle: {row['title']}\nauthors: {row['authors']}\npublished: {row['published']}\n"
-                  f"language: {row['language']}  words: {row['words']}  extractor: {row['extractor']}\n"
-                  f"warnings: {row['warnings'] or '-'}\n\n{row['text']}\n")
+            print(printable(f"== {path}\ntitle: {row['title']}\nauthors: {row['authors']}\npublished: {row['published']}\n"
+                            f"language: {row['language']}  words: {row['words']}  extractor: {row['extractor']}\n"
+                            f"warnings: {row['warnings'] or '-'}\n\n{row['text']}\n"))
     return code
 
 
@@ -257,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``parallax`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    stderr = sys.stderr
+    sys.stderr = TerminalSafe(stderr)   # type: ignore[assignment]  (text from pages and specs stays inert)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
@@ -265,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParallaxError as exc:
         print(f"parallax: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        sys.stderr = stderr
 
 
 if __name__ == "__main__":

@@ -2,6 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any, TextIO
+
+# C0 and C1 control characters other than tab, newline and carriage return, DEL, and the bidirectional
+# overrides and isolates (which reorder what a terminal shows): written as \x1b, \u202e...
+_CONTROLS = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
+             for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+                       *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """``text`` with the characters that drive a terminal (ANSI escapes, bidi overrides) written out."""
+    return text.translate(_CONTROLS)
+
+
+class TerminalSafe:
+    """A text stream that writes :func:`printable` text: an outlet name, a page title or a server's
+    reason phrase that reaches a message cannot recolour, move or rewrite the user's terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
 
 class ParallaxError(Exception):
     """Base class of every error Parallax raises on purpose."""

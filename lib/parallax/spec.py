@@ -26,6 +26,8 @@ OUTLET_FIELDS = {"name", "key", "url", "file", "language"}
 REQUIRED_STORY_FIELDS = ("story", "outlets")
 SPEC_MAX_BYTES = 1_000_000      # a spec names outlets and files; 200 outlets take about 20 KB
 LEXICON_MAX_BYTES = 5_000_000   # a word list a spec points to
+NAME_MAX_CHARS = 200            # an outlet's name labels charts; the longest real names are about 60
+KEY_MAX_CHARS = 64              # story ids and outlet keys name folders and files (file systems allow 255 bytes)
 YAML_MAX_DEPTH = 20             # nesting of mappings and lists (a spec needs 3)
 _USERINFO = re.compile(r"(?<=//)[^/?#@\s]*@")
 
@@ -78,6 +80,26 @@ def slugify(name: str) -> str:
     text = "".join(_CYRILLIC.get(ch, ch) for ch in name.lower())
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _plain(label: str, field_name: str, text: str) -> str:
+    """A name or title as one line: runs of white space (a YAML line break, a tab) become one space;
+    a control character (an ANSI escape, NUL) or a bidirectional override is refused."""
+    text = " ".join(text.split())
+    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e"
+                or "\u2066" <= ch <= "\u2069"), None)
+    if bad is not None:
+        raise SpecError(label, field_name, f"holds the control character U+{ord(bad):04X}",
+                        "write it as plain text (no terminal colours or direction overrides)")
+    return text
+
+
+def _cut(key: str, most: int) -> str:
+    """``key`` cut to at most ``most`` characters, at a "-" when there is one."""
+    if len(key) <= most:
+        return key
+    head = key[:most + 1]
+    return (head.rsplit("-", 1)[0] if "-" in head[1:] else key[:most]).strip("-")
 
 
 def redact(url: str) -> str:
@@ -213,9 +235,13 @@ def parse_spec(data: Any, base_dir: Path, label: str = "spec", path: Path | None
             label, "story", f"{story_id!r} is not a valid id",
             "use only lowercase letters, digits and '-', e.g. 'drone-claim'",
         )
+    if len(story_id) > KEY_MAX_CHARS:
+        raise SpecError(label, "story", f"the id is {len(story_id):,} characters, more than {KEY_MAX_CHARS}",
+                        "use a short id, e.g. 'drone-claim' (it names the story's folder)")
     title = data.get("title") or story_id
     if not isinstance(title, str):
         raise SpecError(label, "title", "not text", "write the story's title as plain text")
+    title = _plain(label, "title", title)
     language = _language(label, "language", data.get("language"))
     outlets_data = data["outlets"]
     if not isinstance(outlets_data, list):
@@ -313,14 +339,20 @@ def _outlet(label: str, index: int, item: Any, base_dir: Path) -> Outlet:
         name = str(name)
     if not isinstance(name, str) or not name.strip():
         raise SpecError(label, f"{where}.name", "missing", "add 'name:' (the outlet's name as shown in charts)")
-    name = name.strip()
+    name = _plain(label, f"{where}.name", name)
+    if len(name) > NAME_MAX_CHARS:
+        raise SpecError(label, f"{where}.name", f"the name is {len(name):,} characters, more than {NAME_MAX_CHARS}",
+                        "give the outlet's name as charts should show it (put notes in a YAML comment)")
     key = item.get("key")
     if key is None:
-        key = slugify(name)
+        key = _cut(slugify(name), KEY_MAX_CHARS)
         if not key:
             raise SpecError(label, f"{where}.name", f"no key can be derived from {name!r}", "add 'key:' of lowercase letters, digits and '-'")
     elif not isinstance(key, str) or not STORY_ID.match(key):
         raise SpecError(label, f"{where}.key", f"{key!r} is not a valid key", "use only lowercase letters, digits and '-'")
+    elif len(key) > KEY_MAX_CHARS:
+        raise SpecError(label, f"{where}.key", f"the key is {len(key):,} characters, more than {KEY_MAX_CHARS}",
+                        "use a shorter key (it names the outlet's files in the run folder)")
     url, file = item.get("url"), item.get("file")
     if (url is None) == (file is None):
         problem = "has both 'url' and 'file'" if url is not None else "has neither 'url' nor 'file'"
@@ -347,6 +379,9 @@ def _outlet(label: str, index: int, item: Any, base_dir: Path) -> Outlet:
         path = (base_dir / path).resolve()
     if path.suffix.lower() not in PAGE_SUFFIXES:
         raise SpecError(label, f"{where}.file", f"{file!r} is not a saved page", "use a .html, .htm or .txt file")
+    if path.is_dir():
+        raise SpecError(label, f"{where}.file", f"{file!r} is a folder, not a saved page ({path})",
+                        "give the page file itself (a browser's 'Save page as' writes NAME.html beside a NAME_files folder)")
     if not path.is_file():
         raise SpecError(label, f"{where}.file", f"{file!r} does not exist (looked for {path})", "fix the path; it is relative to the spec file")
     return Outlet(key=key, name=name, file=path, language=language)

@@ -82,7 +82,9 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
         print(f"parallax: {exc}", file=sys.stderr)
         return None, EXIT_BUSY
     except OSError as exc:
-        print(f"parallax: cannot write under {out}: {exc.strerror or exc}; choose another --out", file=sys.stderr)
+        where = f"{exc.filename}" if exc.filename else f"under {out}"
+        print(f"parallax: cannot write {where}: {exc.strerror or exc}; free space or choose another --out",
+              file=sys.stderr)
         return None, EXIT_USAGE
 
 
@@ -113,9 +115,13 @@ def _run_locked(story: Any, story_dir: Path, offline: bool, cache_dir: Path | No
     runs.write_run_json(folder, {"story": story.story, "status": "running", "parameters": parameters,
                                  "rerun_of": str(rerun_of) if rerun_of else ""})
     run = runs.Run(story=story, folder=folder, offline=offline)
-    with _progress(len(story.outlets), "fetching", progress) as bar:
-        runs.collect_snapshots(run, SnapshotCache(cache_root / "snapshots"), settings or FetchSettings(),
-                               on_done=lambda key: bar.update(1))
+    try:
+        with _progress(len(story.outlets), "fetching", progress) as bar:
+            runs.collect_snapshots(run, SnapshotCache(cache_root / "snapshots"), settings or FetchSettings(),
+                                   on_done=lambda key: bar.update(1))
+    except BaseException as exc:   # a full disk, Ctrl-C...: the folder says so instead of "running"
+        _mark_stopped(folder, exc)
+        raise
     report_error = ""
     timings = dict(run.timings)
     try:
@@ -156,6 +162,20 @@ def _run_locked(story: Any, story_dir: Path, offline: bool, cache_dir: Path | No
     else:
         summary(folder, outlets, report_error)
     return folder, code
+
+
+def _mark_stopped(folder: Path, exc: BaseException) -> None:
+    """Record in run.json that the run stopped before its report (best effort: the disk may be full)."""
+    from parallax.run import runs
+
+    interrupted = isinstance(exc, KeyboardInterrupt)
+    try:
+        data = runs.read_run_json(folder)
+        data.update({"status": "interrupted" if interrupted else "failed", "exit_status": EXIT_REPORT,
+                     "error": "interrupted" if interrupted else f"{exc.__class__.__name__}: {exc}"})
+        runs.write_run_json(folder, data)
+    except Exception:  # noqa: BLE001, S110 (nothing more can be written)
+        pass
 
 
 def rerun(run_dir: Path, out: Path | None = None, cache_dir: Path | None = None,
