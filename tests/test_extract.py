@@ -245,3 +245,27 @@ def test_a_passage_without_sentence_ends_is_warned_about_and_analysed_in_pieces(
                            language="en")
     assert run_on in article.paragraphs
     assert any(w.startswith("long: a passage of over 2,000 characters has no sentence end") for w in article.warnings)
+
+
+@pytest.mark.parametrize("zwj, zwnj", [("\u200d", "\u200c"), ("&zwj;", "&zwnj;"), ("&#8205;", "&#x200C;")])
+@pytest.mark.parametrize("extractor", extract.ORDER)
+def test_joiners_inside_emoji_and_words_are_kept(monkeypatch: pytest.MonkeyPatch, extractor: str,
+                                                zwj: str, zwnj: str) -> None:
+    """A family emoji is three emoji joined by U+200D and Persian spells "می‌خواهم" with U+200C; trafilatura
+    drops both with the non-printable characters, which splits the emoji and changes the word."""
+    monkeypatch.setattr(extract, "ORDER", (extractor,))
+    said = (f"Residents posted 👨{zwj}👩{zwj}👧 under the notice, and one sign read می{zwnj}خواهم in Persian, "
+            "the board said.")
+    article = extract_html(page([said, *PARAS]))
+    assert article.extractor == extractor
+    text = "\n".join(article.paragraphs)
+    assert "👨\u200d👩\u200d👧" in text and "می\u200cخواهم" in text
+    assert not set(text) & set(extract._STAND_INS)
+
+
+def test_a_page_that_holds_a_stand_in_gets_another() -> None:
+    html = page([f"The sign {extract._STAND_INS[0]} was posted beside 👨\u200d👩\u200d👧, the board said.", *PARAS])
+    protected, back = extract._protect(html)
+    assert "\u200d" not in protected and back == {extract._STAND_INS[1]: "\u200d"}
+    text = "\n".join(extract_html(html).paragraphs)
+    assert f"sign {extract._STAND_INS[0]} was" in text and "👨\u200d👩\u200d👧" in text

@@ -206,9 +206,40 @@ EXTRACTORS: dict[str, Callable[[str, str | None], Extracted]] = {
 ORDER = ("trafilatura", "newspaper4k")   # html-paragraphs only reads pages too deep for both
 
 
+# Joiners that are part of words and emoji (Persian and Hindi spelling use ZWNJ, 👨‍👩‍👧 is three emoji
+# joined by ZWJ) but that trafilatura drops with every non-printable character. They are carried through
+# an extractor as printable stand-ins the page does not hold, and put back after.
+_JOINERS = {"\u200d": re.compile(r"\u200d|&zwj;|&#0*8205;|&#x0*200d;", re.IGNORECASE),
+            "\u200c": re.compile(r"\u200c|&zwnj;|&#0*8204;|&#x0*200c;", re.IGNORECASE)}
+_STAND_INS = "\u2e3a\u2e3b\u4dc0\u4dc1\u4dc2\u4dc3\U0001d300\U0001d301\U0001d302\U0001d303"
+
+
+def _protect(html: str) -> tuple[str, dict[str, str]]:
+    """``html`` with each joiner it holds replaced by a stand-in absent from it; stand-in -> joiner."""
+    back: dict[str, str] = {}
+    free = (c for c in _STAND_INS if c not in html)
+    for joiner, pattern in _JOINERS.items():
+        if pattern.search(html):
+            stand_in = next(free, None)
+            if stand_in is None:   # the page holds every stand-in: leave it as the extractor reads it
+                break
+            html, back[stand_in] = pattern.sub(stand_in, html), joiner
+    return html, back
+
+
+def _restore(found: Extracted, back: dict[str, str]) -> Extracted:
+    if not back:
+        return found
+    table = str.maketrans(back)
+    return Extracted(text=found.text.translate(table), title=found.title.translate(table),
+                     authors=[a.translate(table) for a in found.authors], published=found.published,
+                     language=found.language)
+
+
 def _run(name: str, html: str, url: str | None) -> Extracted:
     try:
-        return EXTRACTORS[name](html, url)
+        protected, back = _protect(html)
+        return _restore(EXTRACTORS[name](protected, url), back)
     except Exception as exc:  # an extractor crash must not sink the outlet
         lines = [line.strip() for line in str(exc).splitlines() if any(c.isalpha() for c in line)]
         first = lines[0] if lines else exc.__class__.__name__   # NLTK's errors open with a row of '*'
