@@ -269,3 +269,28 @@ def test_a_page_that_holds_a_stand_in_gets_another() -> None:
     assert "\u200d" not in protected and back == {extract._STAND_INS[1]: "\u200d"}
     text = "\n".join(extract_html(html).paragraphs)
     assert f"sign {extract._STAND_INS[0]} was" in text and "👨\u200d👩\u200d👧" in text
+
+
+def _file(body: str, kind: str) -> Snapshot:
+    return Snapshot(source="wire.html", final_url=None, status=None, fetched_at="2025-01-01T00:00:00Z",
+                    content_type="text/html" if kind == "html" else "text/plain", kind=kind, body=body.encode())
+
+
+@pytest.mark.parametrize("kind", ["html", "text"])
+def test_a_text_longer_than_any_article_is_refused_before_cleaning_naming_the_outlet(kind: str) -> None:
+    """50,001 words: a live blog, an archive or a book, not one article; refused with the count and the
+    limit, before cleaning and parsing (which grow with the text)."""
+    sentence = "Item {} on the ferry list was noted by the clerk of the harbour council."   # 15 words
+    paras = [sentence.format(i) for i in range(50_001 // 14 + 1)]
+    body = page(paras) if kind == "html" else "Ferry list\n\n" + "\n\n".join(paras)
+    with pytest.raises(ExtractionError) as caught:
+        extract_snapshot(_file(body, kind), "wire", "Wire")
+    assert caught.value.outlet == "wire" and caught.value.source == "wire.html"
+    assert "more than the 50,000 of the longest articles" in caught.value.problem
+    assert "'file:'" in caught.value.fix
+
+
+def test_an_article_under_the_word_limit_is_read() -> None:
+    paras = [f"Item {i} on the ferry list was noted by the clerk of the harbour council." for i in range(3_300)]   # 49,500 pieces
+    article = extract_snapshot(_file("Ferry list\n\n" + "\n\n".join(paras), "text"), "wire", "Wire")
+    assert article.words == 3_300 * 15 and len(article.paragraphs) == 3_300

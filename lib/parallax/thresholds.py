@@ -43,6 +43,8 @@ _TABLE = (
     # extraction and cleaning
     Threshold("extract.min_useful_words", 60, "set by hand: below this the next extractor is tried"),
     Threshold("extract.short_words", 100, "set by hand: an article shorter than this gets a 'short' warning"),
+    Threshold("extract.max_article_words", 50_000, "set by hand: over twice the longest long-reads (about 20,000 "
+              "words); a longer text is refused before it is cleaned (a page of 50,000 one-line paragraphs took minutes)"),
     Threshold("extract.min_article_words", 25, "set by hand: below this there is no article on the page"),
     Threshold("extract.paywall_teaser_words", 350, "set by hand: a paywall notice elsewhere on the page counts "
               "only for bodies shorter than this"),

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 MIN_USEFUL_WORDS = int(limit("extract.min_useful_words"))   # below this, the next extractor is tried
 SHORT_WORDS = int(limit("extract.short_words"))       # below this, the article gets a "short" warning
 MIN_ARTICLE_WORDS = int(limit("extract.min_article_words"))  # below this, there is no article on the page
+MAX_ARTICLE_WORDS = int(limit("extract.max_article_words"))  # above this, the page is not one article
 PAYWALL_TEASER_WORDS = int(limit("extract.paywall_teaser_words"))  # a paywall notice elsewhere on the page counts only for bodies shorter than this
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 
@@ -362,6 +363,7 @@ def extract_html(
             break
     if not chosen:  # nobody found much: take the longest
         chosen = max(results, key=lambda n: _count_words(results[n].text))
+    _check_length(results[chosen].text, url or "", chosen)
     deep_warning = ""
     if _count_words(results[chosen].text) < MIN_USEFUL_WORDS:
         flat, depth = _read_paragraphs(html)
@@ -398,8 +400,19 @@ def extract_html(
     return article
 
 
+def _check_length(text: str, source: str, extractor: str) -> None:
+    """Refuse a text longer than any article before it is cleaned and parsed (bounded time and memory)."""
+    n = _count_words(text)
+    if n > MAX_ARTICLE_WORDS:
+        raise ExtractionError(
+            "", source, f"the text {extractor} read is {n:,} words, more than the {MAX_ARTICLE_WORDS:,} of the "
+            "longest articles (a live blog, an archive or a whole book?)",
+            "give the page of the one article (save it from a browser and use 'file:', cut to the article)")
+
+
 def extract_text(text: str, source: str = "", language: str | None = None, default_language: str | None = None) -> Article:
     """An article from plain text: the first line is the title when it reads like a headline."""
+    _check_length(text, source, "plain-text")
     paras = paragraphs(text)
     title = ""
     if paras and len(paras[0].split()) <= 30 and not re.search(r"[.!?…:]$", paras[0]):
@@ -425,10 +438,13 @@ def extract_snapshot(
         ExtractionError: no article text came out of the page.
     """
     text = snapshot.text()
-    if snapshot.kind == "text":
-        article = extract_text(text, snapshot.source, language, default_language)
-    else:
-        article = extract_html(text, snapshot.final_url or None, language, default_language)
+    try:
+        if snapshot.kind == "text":
+            article = extract_text(text, snapshot.source, language, default_language)
+        else:
+            article = extract_html(text, snapshot.final_url or None, language, default_language)
+    except ExtractionError as exc:
+        raise ExtractionError(outlet, snapshot.source, exc.problem, exc.fix) from None
     article.outlet, article.name, article.source = outlet, name, snapshot.source
     if article.words < MIN_ARTICLE_WORDS:
         found = f"only {article.words} words of text" if article.paragraphs else "no text"
