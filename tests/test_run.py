@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import struct
 import subprocess
@@ -283,6 +284,29 @@ def test_a_run_stopped_by_a_full_disk_says_so_and_is_not_left_running(tmp_path: 
     (run_json,) = (tmp_path / "out").rglob("run.json")
     data = json.loads(run_json.read_text(encoding="utf-8"))
     assert data["status"] == "failed" and "No space left on device" in data["error"]
+
+
+def test_the_kernelspec_goes_to_a_private_folder_when_the_cache_cannot_be_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parallax.run import notebook
+
+    monkeypatch.setenv("JUPYTER_PATH", "")
+    blocked = tmp_path / "cache"
+    blocked.write_text("not a folder", encoding="utf-8")   # as unwritable as a read-only mount
+    home = notebook.ensure_kernel(blocked / "jupyter")
+    assert home != blocked / "jupyter" and (home / "kernels" / "parallax" / "kernel.json").is_file()
+    assert home.stat().st_mode & 0o077 == 0   # nobody else may change what the kernel runs
+    assert os.environ["JUPYTER_PATH"].split(os.pathsep)[0] == str(home)
+    assert notebook.ensure_kernel(tmp_path / "ok") == (tmp_path / "ok").resolve()
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_a_run_of_saved_pages(tmp_path: Path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("not a folder", encoding="utf-8")
+    result = parallax(guarded_env(tmp_path), "run", str(example_spec("drone-claim")), "--out", str(tmp_path / "out"),
+                      "--offline", "--cache", str(blocked), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip().splitlines()[-1]).is_file()
 
 
 def test_validate_ok(tmp_path: Path) -> None:

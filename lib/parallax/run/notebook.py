@@ -7,9 +7,13 @@ The kernel is named explicitly: Parallax writes a kernelspec called
 
 from __future__ import annotations
 
+import atexit
 import json
+import logging
 import os
+import shutil
 import sys
+import tempfile
 import time
 from datetime import datetime
 from importlib import resources
@@ -23,6 +27,8 @@ from nbconvert import HTMLExporter
 from traitlets import CaselessStrEnum
 
 from parallax.errors import ParallaxError
+
+log = logging.getLogger(__name__)
 
 KERNEL_NAME = "parallax"
 REPORT = "compare_story.ipynb"
@@ -46,9 +52,24 @@ def notebook_path(name: str = REPORT) -> Path:
     return Path(str(resources.files("parallax.notebooks").joinpath(name)))
 
 
-def ensure_kernel(home: Path) -> None:
-    """Write the ``parallax`` kernelspec (this Python) under ``home`` and put it first on JUPYTER_PATH."""
-    home = Path(home).resolve()
+def ensure_kernel(home: Path) -> Path:
+    """Write the ``parallax`` kernelspec (this Python) under ``home`` and put it first on JUPYTER_PATH;
+    return the folder used.
+
+    When ``home`` cannot be written (a cache on a read-only mount, a full disk), the kernelspec goes to a
+    private temporary folder of this process instead (made by mkdtemp, removed at exit): the cache is an
+    aid, and a kernelspec in a folder others could write would let them choose what the kernel runs.
+    """
+    try:
+        return _write_kernel(Path(home).resolve())
+    except OSError as exc:
+        fallback = Path(tempfile.mkdtemp(prefix="parallax-kernel-"))
+        atexit.register(shutil.rmtree, fallback, True)
+        log.info("cannot write the kernelspec under %s (%s); using %s", home, exc.strerror or exc, fallback)
+        return _write_kernel(fallback)
+
+
+def _write_kernel(home: Path) -> Path:
     spec_dir = home / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
@@ -72,6 +93,7 @@ def ensure_kernel(home: Path) -> None:
     paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     if str(home) not in paths:
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(home), *paths])
+    return home
 
 
 def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
