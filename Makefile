@@ -35,6 +35,8 @@ bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/naming.py
 	$(BIN)/python bench/wording.py
 	$(BIN)/python bench/batch.py   # about 50 minutes on 2 cores: 100 stories, three ways
+	$(BIN)/python bench/many_outlets.py   # about 8 minutes: time and peak memory, 6 to 200 outlets
+	$(BIN)/python bench/hostile.py   # about 18 minutes: the hostile-input battery (108 cases)
 
 train: $(STAMP)     ## rebuild the attribution labeller (PolNeAR train) and the claim pair model (MSRP + BASIL tune), print their scores
 	$(BIN)/python bench/train_attribution.py
