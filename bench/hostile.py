@@ -1632,18 +1632,17 @@ def c12(ctx: Ctx) -> Verdict:
     return chk.verdict()
 
 
-@case("C13", "content", "50,000 small paragraphs (400,000 words)", "exit 1 in < 90 s: the outlet fails naming the "
-      "50,000-word limit of one article; saved-herald ok", cost=60)
+@case("C13", "content", "50,000 small paragraphs", "exit 1 in < 90 s: the outlet fails naming the 5,000-paragraph "
+      "limit of one article; saved-herald ok", cost=60)
 def c13(ctx: Ctx) -> Verdict:
     extra = [f"Item {i} on the ferry list was noted." for i in range(50_000)]
-    return page_run(ctx, html_page("Harbour council delays ferry vote", [*FERRY, *extra]), "50,000", bad_ok=False,
+    return page_run(ctx, html_page("Harbour council delays ferry vote", [*FERRY, *extra]), "5,000", bad_ok=False,
                     seconds=90)[0].verdict()
 
 
-@case("C13b", "content", "6,000 small paragraphs (48,000 words, under the limit)", "exit 0 in < 180 s (bounded time)",
-      cost=120)
+@case("C13b", "content", "4,900 small paragraphs (under the limit)", "exit 0 in < 180 s (bounded time)", cost=120)
 def c13b(ctx: Ctx) -> Verdict:
-    extra = [f"Item {i} on the ferry list was noted." for i in range(6_000)]
+    extra = [f"Item {i} on the ferry list was noted." for i in range(4_900)]
     return page_run(ctx, html_page("Harbour council delays ferry vote", [*FERRY, *extra]), seconds=180)[0].verdict()
 
 

@@ -33,6 +33,7 @@ MIN_USEFUL_WORDS = int(limit("extract.min_useful_words"))   # below this, the ne
 SHORT_WORDS = int(limit("extract.short_words"))       # below this, the article gets a "short" warning
 MIN_ARTICLE_WORDS = int(limit("extract.min_article_words"))  # below this, there is no article on the page
 MAX_ARTICLE_WORDS = int(limit("extract.max_article_words"))  # above this, the page is not one article
+MAX_ARTICLE_PARAGRAPHS = int(limit("extract.max_article_paragraphs"))  # nor above this
 PAYWALL_TEASER_WORDS = int(limit("extract.paywall_teaser_words"))  # a paywall notice elsewhere on the page counts only for bodies shorter than this
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
 
@@ -401,13 +402,20 @@ def extract_html(
 
 
 def _check_length(text: str, source: str, extractor: str) -> None:
-    """Refuse a text longer than any article before it is cleaned and parsed (bounded time and memory)."""
-    n = _count_words(text)
-    if n > MAX_ARTICLE_WORDS:
-        raise ExtractionError(
-            "", source, f"the text {extractor} read is {n:,} words, more than the {MAX_ARTICLE_WORDS:,} of the "
-            "longest articles (a live blog, an archive or a whole book?)",
-            "give the page of the one article (save it from a browser and use 'file:', cut to the article)")
+    """Refuse a text longer than any article before it is cleaned and parsed (bounded time and memory):
+    more paragraphs than :data:`MAX_ARTICLE_PARAGRAPHS` (cleaning and newspaper4k's scoring grow with
+    them) or more words than :data:`MAX_ARTICLE_WORDS`."""
+    n_words = _count_words(text)
+    n_paragraphs = sum(1 for line in text.splitlines() if line.strip())
+    if n_paragraphs > MAX_ARTICLE_PARAGRAPHS:
+        size = f"{n_paragraphs:,} paragraphs, more than the {MAX_ARTICLE_PARAGRAPHS:,}"
+    elif n_words > MAX_ARTICLE_WORDS:
+        size = f"{n_words:,} words, more than the {MAX_ARTICLE_WORDS:,}"
+    else:
+        return
+    raise ExtractionError(
+        "", source, f"the text {extractor} read is {size} of one article (a live blog, an archive or a whole book?)",
+        "give the page of the one article (save it from a browser and use 'file:', cut to the article)")
 
 
 def extract_text(text: str, source: str = "", language: str | None = None, default_language: str | None = None) -> Article:
