@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import struct
 import subprocess
 import time
@@ -307,6 +308,44 @@ def test_a_cache_that_cannot_be_written_does_not_stop_a_run_of_saved_pages(tmp_p
                       "--offline", "--cache", str(blocked), "--quiet")
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip().splitlines()[-1]).is_file()
+
+
+def _processes_under(folder: Path) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(folder) in text:
+            found.append(text)
+    return found
+
+
+@pytest.mark.parametrize("sig, code, last", [(signal.SIGINT, 130, "parallax: interrupted"),
+                                             (signal.SIGTERM, 143, "parallax: terminated")])
+def test_ctrl_c_or_sigterm_while_the_report_runs_stops_the_run_and_its_kernel(tmp_path: Path, sig: int, code: int,
+                                                                              last: str) -> None:
+    """A Ctrl-C reaches the whole process group; the kernel runs in a session of its own, and nbclient
+    would take the signal to shut it down and let the run finish as if complete."""
+    out = tmp_path / "out"
+    victim = subprocess.Popen([PY, "-m", "parallax.cli", "run", str(example_spec("drone-claim")), "--out", str(out),
+                               "--offline"], env=guarded_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/*/report.ipynb")) and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.05)
+    time.sleep(1.0)   # inside the notebook's cells
+    os.killpg(victim.pid, sig)
+    _, err = victim.communicate(timeout=60)
+    assert victim.returncode == code and err.strip().splitlines()[-1] == last
+    assert "Traceback" not in err
+    (run_json,) = out.glob("*/*/run.json")
+    data = json.loads(run_json.read_text(encoding="utf-8"))
+    assert data["status"] == "interrupted" and data["exit_status"] == code
+    assert not (run_json.parent.parent / "latest").exists()
+    time.sleep(1.0)
+    assert not _processes_under(tmp_path)   # no kernel left running
 
 
 def test_validate_ok(tmp_path: Path) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from parallax import __version__
-from parallax.errors import OutletError, ParallaxError, SpecError, TerminalSafe, printable
+from parallax.errors import OutletError, ParallaxError, SpecError, TerminalSafe, Terminated, printable
 from parallax.run.examples import DEFAULT_EXAMPLE, example_names, example_spec
 
 if TYPE_CHECKING:
@@ -259,8 +260,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stderr = sys.stderr
     sys.stderr = TerminalSafe(stderr)   # type: ignore[assignment]  (text from pages and specs stays inert)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.func(args))
+    except Terminated:
+        print("parallax: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("parallax: interrupted", file=sys.stderr)
         return 130
@@ -269,6 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     finally:
         sys.stderr = stderr
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 if __name__ == "__main__":

@@ -35,6 +35,10 @@ class ParallaxError(Exception):
     """Base class of every error Parallax raises on purpose."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's timeout, ``kill``): handled as a Ctrl-C is, so the run stops cleanly."""
+
+
 class SpecError(ParallaxError):
     """A story spec that cannot be run: names the field and the fix."""
 

@@ -12,9 +12,12 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
+import weakref
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -35,9 +38,28 @@ REPORT = "compare_story.ipynb"
 
 
 class IPCKernelManager(AsyncKernelManager):
-    """Talks to the kernel over Unix sockets: no TCP ports to clash when runs go in parallel (papermill #511)."""
+    """Talks to the kernel over Unix sockets: no TCP ports to clash when runs go in parallel (papermill #511).
+    Each manager is remembered (weakly) so that an interrupted run can stop its kernel."""
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        _MANAGERS.add(self)
+
+
+_MANAGERS: weakref.WeakSet[IPCKernelManager] = weakref.WeakSet()
+
+
+def _kill_kernels() -> None:
+    """SIGKILL the kernels this process started (they run in their own session: a Ctrl-C does not reach them)."""
+    for manager in list(_MANAGERS):
+        pid = getattr(manager.provisioner, "pid", None) if manager.provisioner else None
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 class ParameterError(ParallaxError):
@@ -121,11 +143,31 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], kernel_hom
     check_parameters(notebook, parameters)
     ensure_kernel(kernel_home)
     started = time.time()
-    papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
-        progress_bar=progress, cwd=str(cwd) if cwd else None, log_output=False,
-        kernel_manager_class=IPCKernelManager,
-    )
+    # papermill runs in a thread of its own: in the main thread, nbclient takes SIGINT and SIGTERM for
+    # itself (it shuts the kernel down and the run goes on as if complete); here they stay ours
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+                progress_bar=progress, cwd=str(cwd) if cwd else None, log_output=False,
+                kernel_manager_class=IPCKernelManager,
+            )
+        except BaseException as exc:   # noqa: BLE001  (handed to the caller's thread)
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="papermill", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+    except BaseException:   # Ctrl-C, SIGTERM: stop the kernel, let the thread see it die, then go
+        _kill_kernels()
+        worker.join(5)
+        raise
+    if failure:
+        raise failure[0]
     return cell_timings(output, started)
 
 

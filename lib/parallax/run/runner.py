@@ -134,6 +134,9 @@ def _run_locked(story: Any, story_dir: Path, offline: bool, cache_dir: Path | No
         return folder, EXIT_USAGE
     except Exception as exc:  # the kernel would not start, the notebook is unreadable...: say so, keep the folder
         report_error = f"the report could not run: {exc.__class__.__name__}: {exc}"
+    except BaseException as exc:  # Ctrl-C, SIGTERM: the kernel is stopped; the folder says so
+        _mark_stopped(folder, exc)
+        raise
     html_started = time.perf_counter()
     if (folder / "report.ipynb").is_file():
         try:
@@ -168,11 +171,15 @@ def _mark_stopped(folder: Path, exc: BaseException) -> None:
     """Record in run.json that the run stopped before its report (best effort: the disk may be full)."""
     from parallax.run import runs
 
+    from parallax.errors import Terminated
+
     interrupted = isinstance(exc, KeyboardInterrupt)
+    code = (143 if isinstance(exc, Terminated) else 130) if interrupted else EXIT_REPORT
     try:
         data = runs.read_run_json(folder)
-        data.update({"status": "interrupted" if interrupted else "failed", "exit_status": EXIT_REPORT,
-                     "error": "interrupted" if interrupted else f"{exc.__class__.__name__}: {exc}"})
+        data.update({"status": "interrupted" if interrupted else "failed", "exit_status": code,
+                     "error": ("terminated (SIGTERM)" if code == 143 else "interrupted (Ctrl-C)") if interrupted
+                     else f"{exc.__class__.__name__}: {exc}"})
         runs.write_run_json(folder, data)
     except Exception:  # noqa: BLE001, S110 (nothing more can be written)
         pass
