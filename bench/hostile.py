@@ -456,6 +456,10 @@ class Proc:
         return clip(lines[-1] if lines else "(no stderr)", limit)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Child:
     """A command started in its own session; ``wait`` reaps it with ``os.wait4`` to learn its peak RSS."""
 
@@ -463,8 +467,10 @@ class Child:
         self.cmd = [str(c) for c in cmd]
         self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         self.started = time.monotonic()
+        # SIGINT at its default, as from a terminal: a battery started with '&' or nohup has it ignored,
+        # and children inherit that (R04 would then test nothing)
         self.popen = subprocess.Popen(self.cmd, stdout=self._out, stderr=self._err, stdin=subprocess.DEVNULL,
-                                      env=env, cwd=cwd, start_new_session=True)
+                                      env=env, cwd=cwd, start_new_session=True, preexec_fn=_default_sigint)
         self.pid = self.popen.pid
 
     def running(self) -> bool:

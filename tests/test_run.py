@@ -331,7 +331,8 @@ def test_ctrl_c_or_sigterm_while_the_report_runs_stops_the_run_and_its_kernel(tm
     out = tmp_path / "out"
     victim = subprocess.Popen([PY, "-m", "parallax.cli", "run", str(example_spec("drone-claim")), "--out", str(out),
                                "--offline"], env=guarded_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, start_new_session=True)
+                              text=True, start_new_session=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a terminal
     deadline = time.monotonic() + 120
     while not list(out.glob("*/*/report.ipynb")) and time.monotonic() < deadline and victim.poll() is None:
         time.sleep(0.05)
