@@ -347,19 +347,30 @@ def _hedges() -> Lexicon:
     return Lexicon("hedging", "parallax/data/hedges.txt", entries, regex=True)
 
 
-def _read_override(name: str, path: str | Path) -> Lexicon:
-    """The lexicon in a researcher's file, or a SpecError that names the file and the fix."""
+def _read_text(name: str, path: str | Path) -> str:
     from parallax.spec import LEXICON_MAX_BYTES, read_capped
 
-    source = str(path)
-    text = read_capped(Path(path), source, f"lexicons.{name}", LEXICON_MAX_BYTES,
+    text = read_capped(Path(path), str(path), f"lexicons.{name}", LEXICON_MAX_BYTES,
                        "a word list holds one term a line (optionally term<TAB>category); give a smaller file, "
                        "or remove the override to use the bundled lexicon")
-    lexicon = _parse(name, text, source, name in REGEX_LEXICONS, user=True)
-    if not lexicon.entries:
-        raise SpecError(source, f"lexicons.{name}", "the lexicon file lists no terms",
+    if not _lines(text):
+        raise SpecError(str(path), f"lexicons.{name}", "the lexicon file lists no terms",
                         "add one term a line (lines starting with # are comments)")
-    return lexicon
+    return text
+
+
+def check_lexicon_file(name: str, path: str | Path) -> None:
+    """What can be checked of a researcher's lexicon file without the parser (before a run fetches
+    anything): its size cap, that it lists terms, and for a regex lexicon that each line compiles and
+    does not backtrack on the probes. Raises SpecError naming the file, the line and the fix."""
+    text = _read_text(name, path)
+    if name in REGEX_LEXICONS:
+        _parse(name, text, str(path), True, user=True)
+
+
+def _read_override(name: str, path: str | Path) -> Lexicon:
+    """The lexicon in a researcher's file, or a SpecError that names the file and the fix."""
+    return _parse(name, _read_text(name, path), str(path), name in REGEX_LEXICONS, user=True)
 
 
 def load_lexicons(overrides: Mapping[str, str | Path] | None = None) -> dict[str, Lexicon]:

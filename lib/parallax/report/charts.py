@@ -327,6 +327,7 @@ def save_chart(fig: Figure, folder: Path, name: str) -> list[Path]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig.savefig(paths[0], dpi=150)
+        fig.set_layout_engine("none")   # laid out once: the SVG keeps the PNG's layout (0.8 s of 11 charts)
         fig.savefig(paths[1])
     plt.close(fig)  # shown by the report with display(), not again at the end of the cell
     missing = [w for w in caught if "missing from font" in str(w.message)]

@@ -31,12 +31,16 @@ def _progress(total: int, desc: str, enabled: bool) -> Any:
 
 
 def lexicons_readable(story: Any, lexicons: dict[str, str] | None = None) -> bool:
-    """Read every word list of the spec and of ``--lexicon`` (size cap, patterns probed) before anything
-    is fetched; False, with a one-line message, when one cannot be used."""
-    from parallax.compare.terms import load_lexicons
+    """Check every word list of the spec and of ``--lexicon`` (size cap, terms listed, patterns probed)
+    before anything is fetched; False, with a one-line message, when one cannot be used."""
+    files = {**{k: str(v) for k, v in story.lexicons.items()}, **(lexicons or {})}
+    if not files:
+        return True
+    from parallax.compare.terms import check_lexicon_file
 
     try:
-        load_lexicons({**{k: str(v) for k, v in story.lexicons.items()}, **(lexicons or {})})
+        for name, path in files.items():
+            check_lexicon_file(name, path)
     except SpecError as exc:
         print(f"parallax: bad lexicon: {exc}", file=sys.stderr)
         return False
