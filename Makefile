@@ -25,6 +25,7 @@ test: $(STAMP)      ## run the whole test suite
 bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/demo_timing.py
+	$(BIN)/python bench/run_vs_empty.py   # a six-outlet run against an empty papermill run, alternating
 	$(BIN)/python bench/attribution.py
 	$(BIN)/python bench/basil.py
 	$(BIN)/python bench/agreement.py
