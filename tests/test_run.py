@@ -79,6 +79,23 @@ def test_run_folder_has_everything(example_run: tuple[Path, dict]) -> None:
     assert network_attempts(env) == ""
 
 
+def test_tables_are_byte_identical_to_those_before_the_speed_work(example_run: tuple[Path, dict]) -> None:
+    """Making a run faster must not change what it writes: every table matches the digests of the code
+    before issue 14 (tests/golden/example_tables.json, made by tests/golden/digests.py on ba8fbbe)."""
+    import importlib.util
+
+    folder, _ = example_run
+    golden = Path(__file__).parent / "golden"
+    spec = importlib.util.spec_from_file_location("digests", golden / "digests.py")
+    digests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(digests)
+    name = folder.parent.name
+    expected = json.loads((golden / "example_tables.json").read_text(encoding="utf-8"))[name]
+    got = digests.table_digests(folder, example_spec(name).parent)
+    assert set(got) == set(expected)
+    assert [t for t in expected if got[t] != expected[t]] == []
+
+
 def test_run_json_records_spec_versions_timings_and_outlets(example_run: tuple[Path, dict]) -> None:
     folder, _ = example_run
     run = json.loads((folder / "run.json").read_text())
