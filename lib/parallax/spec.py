@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from parallax.errors import SpecError
+from parallax.errors import SpecError, first_control
 from parallax.thresholds import value as limit
 
 STORY_ID = re.compile(r"^[a-z0-9-]+$")
@@ -59,6 +59,10 @@ class Story:
     path: Path | None = None
     lexicons: dict[str, Path] = field(default_factory=dict)  # lexicon name -> file replacing or adding it
 
+    def lexicon_files(self, overrides: dict[str, str] | None = None) -> dict[str, str]:
+        """Lexicon name -> file: the spec's ``lexicons:``, replaced or added to by ``overrides`` (--lexicon)."""
+        return {**{k: str(v) for k, v in self.lexicons.items()}, **(overrides or {})}
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form (for run.json)."""
         data = asdict(self)
@@ -86,8 +90,7 @@ def _plain(label: str, field_name: str, text: str) -> str:
     """A name or title as one line: runs of white space (a YAML line break, a tab) become one space;
     a control character (an ANSI escape, NUL) or a bidirectional override is refused."""
     text = " ".join(text.split())
-    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e"
-                or "\u2066" <= ch <= "\u2069"), None)
+    bad = first_control(text)
     if bad is not None:
         raise SpecError(label, field_name, f"holds the control character U+{ord(bad):04X}",
                         "write it as plain text (no terminal colours or direction overrides)")

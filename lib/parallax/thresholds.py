@@ -45,10 +45,10 @@ _TABLE = (
     Threshold("extract.short_words", 100, "set by hand: an article shorter than this gets a 'short' warning"),
     Threshold("extract.max_article_paragraphs", 5_000, "set by hand: ten times a long live blog; cleaning and "
               "newspaper4k's scoring grow with the paragraphs (50,000 one-line paragraphs took minutes, 6,000 ran "
-              "end to end in 49 s); a text of more is refused before it is cleaned"),
+              "end to end in 49 s, bench/hostile.py C13b); a text of more is refused before it is cleaned"),
     Threshold("extract.max_article_words", 200_000, "set by hand: ten times the longest long-reads (about 20,000 "
-              "words), above a 1 MB run-on sentence (150,000 words, 2 minutes end to end); a longer text is refused "
-              "before it is cleaned"),
+              "words), above a 1 MB run-on sentence (about 127,000 words, 28.6 s end to end, bench/hostile.py C03); a "
+              "longer text is refused before it is cleaned"),
     Threshold("extract.min_article_words", 25, "set by hand: below this there is no article on the page"),
     Threshold("extract.paywall_teaser_words", 350, "set by hand: a paywall notice elsewhere on the page counts "
               "only for bodies shorter than this"),

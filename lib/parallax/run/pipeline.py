@@ -155,7 +155,7 @@ def wording(run: Run, articles: list[Article], claims_result: dict[str, pd.DataF
     """The wording stage of a run: :func:`wording_tables` with the spec's word lists, overridden by
     ``lexicons`` (name -> file); writes the tables and returns them by name."""
     with run.stage("wording"):
-        lists = {**{k: str(v) for k, v in run.story.lexicons.items()}, **(lexicons or {})}
+        lists = run.story.lexicon_files(lexicons)
         result = wording_tables(articles, claims_result["claims"], [o.key for o in run.story.outlets], lists)
         for name in WORDING_TABLES:
             tables.write_table(run.folder, name, result[name])

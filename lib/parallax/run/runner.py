@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from parallax.errors import SpecError
+from parallax.errors import SpecError, Terminated
 from parallax.acquire.fetch import FetchSettings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_REPORT, EXIT_BUSY = 0, 1, 2, 3, 4
@@ -33,7 +33,7 @@ def _progress(total: int, desc: str, enabled: bool) -> Any:
 def lexicons_readable(story: Any, lexicons: dict[str, str] | None = None) -> bool:
     """Check every word list of the spec and of ``--lexicon`` (size cap, terms listed, patterns probed)
     before anything is fetched; False, with a one-line message, when one cannot be used."""
-    files = {**{k: str(v) for k, v in story.lexicons.items()}, **(lexicons or {})}
+    files = story.lexicon_files(lexicons)
     if not files:
         return True
     from parallax.compare.terms import check_lexicon_file
@@ -66,10 +66,6 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
               "(semantic needs: pip install .[semantic])", file=sys.stderr)
         return None, EXIT_USAGE
     lexicons = {name: str(Path(file).resolve()) for name, file in (lexicons or {}).items()}
-    missing = [f"{name}={file}" for name, file in lexicons.items() if not Path(file).is_file()]
-    if missing:
-        print(f"parallax: --lexicon {missing[0]}: no such file; give a word list, one term per line", file=sys.stderr)
-        return None, EXIT_USAGE
     try:
         story = load_spec(spec_path)
     except SpecError as exc:
@@ -174,8 +170,6 @@ def _run_locked(story: Any, story_dir: Path, offline: bool, cache_dir: Path | No
 def _mark_stopped(folder: Path, exc: BaseException) -> None:
     """Record in run.json that the run stopped before its report (best effort: the disk may be full)."""
     from parallax.run import runs
-
-    from parallax.errors import Terminated
 
     interrupted = isinstance(exc, KeyboardInterrupt)
     code = (143 if isinstance(exc, Terminated) else 130) if interrupted else EXIT_REPORT
