@@ -261,6 +261,7 @@ def test_bad_spec_exits_2_before_any_work(tmp_path: Path, text: str, message: st
 @pytest.mark.parametrize("write, message", [
     (lambda path: path.write_text("\\balleged\\b\n(a|aa)+b\n", encoding="utf-8"), "line 2 ('(a|aa)+b') takes over"),
     (lambda path: path.open("wb").truncate(5_000_001), "over the 5,000,000-byte cap"),
+    (lambda path: None, "no such file"),
 ])
 def test_a_lexicon_that_cannot_be_used_exits_2_before_any_work(tmp_path: Path, where: str,
                                                                write: Callable[[Path], object], message: str) -> None:
