@@ -84,13 +84,13 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("messy")
     spec = write_story(root)
     cells = [c for c in json.loads(notebook_path().read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-    from parallax.report import charts
+    from parallax.report import render
 
     namespace: dict = {}
     shown: list = []
     original = IPython.display.display
     IPython.display.display = lambda *objs, **kw: shown.extend(objs)
-    charts._missing_glyphs_said = False
+    render._missing_glyphs_said = False
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign]

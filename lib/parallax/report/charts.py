@@ -7,7 +7,6 @@ what it shows and axes with units. ``save_chart`` writes PNG (150 dpi) and SVG.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 from typing import Callable, Sequence
@@ -20,6 +19,7 @@ from matplotlib.patches import Patch
 
 from parallax.compare.coverage import coverage_matrix
 from parallax.report.figures import TITLES, _empty, _figure
+from parallax.report.render import FALLBACK_FONTS, save_figure, say_missing_glyphs, use_fallback_fonts  # noqa: F401
 from parallax.extract.extractors import Article
 from parallax.outlet.readability import MEASURE_BY_NAME
 from parallax.parse.segment import sentences
@@ -291,56 +291,13 @@ from parallax.report.wording_charts import WORDING_CHARTS  # noqa: E402 (those c
 CHARTS |= WORDING_CHARTS
 
 
-#: Fonts with scripts DejaVu Sans lacks (CJK, Arabic, Indic...), used for those glyphs when installed.
-FALLBACK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK KR", "Source Han Sans", "WenQuanYi Zen Hei",
-                  "Droid Sans Fallback", "PingFang SC", "Hiragino Sans", "Microsoft YaHei", "Yu Gothic",
-                  "Malgun Gothic", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai",
-                  "Arial Unicode MS")
-_missing_glyphs_said = False
-
-
-def use_fallback_fonts() -> list[str]:
-    """Put the installed fonts of :data:`FALLBACK_FONTS` after DejaVu Sans, so that matplotlib draws
-    a headline in Japanese or Arabic with them; return the ones found."""
-    from matplotlib import font_manager, rcParams
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    found = [name for name in FALLBACK_FONTS if name in installed]
-    rcParams["font.sans-serif"] = ["DejaVu Sans", *found, *[f for f in rcParams["font.sans-serif"]
-                                                           if f != "DejaVu Sans" and f not in found]]
-    rcParams["font.family"] = ["sans-serif"]
-    return found
-
-
 def save_chart(fig: Figure, folder: Path, name: str) -> list[Path]:
     """Write ``charts/<name>.png`` (150 dpi) and ``charts/<name>.svg``; return both paths.
 
     Characters that no installed font has are drawn as boxes; that is said once, as a log
     warning naming the fix, instead of one matplotlib warning per character."""
-    import logging
-    import warnings
-
-    global _missing_glyphs_said
-    target = Path(folder) / "charts"
-    target.mkdir(parents=True, exist_ok=True)
-    paths = [target / f"{name}.png", target / f"{name}.svg"]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig.savefig(paths[0], dpi=150)
-        fig.set_layout_engine("none")   # laid out once: the SVG keeps the PNG's layout (0.8 s of 11 charts)
-        fig.savefig(paths[1])
-    plt.close(fig)  # shown by the report with display(), not again at the end of the cell
-    missing = [w for w in caught if "missing from font" in str(w.message)]
-    for w in caught:
-        if w not in missing:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if missing and not _missing_glyphs_said:
-        _missing_glyphs_said = True
-        logging.getLogger(__name__).warning(
-            "charts: some characters (e.g. %s) have no installed font and show as boxes; install a font for that "
-            "script (Debian/Ubuntu: fonts-noto-cjk, or fonts-noto for others); the tables hold the text",
-            "".join(sorted({chr(int(m.group(1))) for w in missing[:20]
-                            for m in [re.search(r"Glyph (\d+)", str(w.message))] if m})[:5]))
+    paths, missing = save_figure(fig, folder, name)
+    say_missing_glyphs(missing)
     return paths
 
 

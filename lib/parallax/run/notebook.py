@@ -97,7 +97,7 @@ def _write_kernel(home: Path) -> Path:
     spec = {
         # papermill's shutdown interrupts the kernel first (SIGINT), which ipykernel logs as an ERROR
         # on the terminal; a failing cell still surfaces through papermill, so keep only critical logs
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+        "argv": [sys.executable, "-m", "parallax.run.kernel", "-f", "{connection_file}",
                  "--IPKernelApp.log_level=CRITICAL"],
         "display_name": f"Parallax ({Path(sys.prefix).name})",
         "language": "python",

@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Image
 
 from parallax import thresholds
 from parallax.report import charts as charts_mod
+from parallax.report import render
+from parallax.report.render import Chart
 from parallax.report.figures import not_drawn
 from parallax.compare import coverage
 from parallax.parse import document as parse
@@ -36,6 +37,7 @@ def open_run(spec: str = "", run_dir: str = "", offline: bool = False, cache_dir
     run = Run(story=story, folder=folder, offline=offline,
               parameters={"spec": str(story.path), "run_dir": str(folder), "offline": offline})
     cache = SnapshotCache(Path(cache_dir) / "snapshots") if cache_dir else SnapshotCache()
+    render.saver().start()   # in a kernel, the chart workers get ready while the pages are read
     collect_snapshots(run, cache, FetchSettings())
     return run
 
@@ -179,29 +181,31 @@ def outlet_order(run: Run) -> list[str]:
     return [o.name for o in run.story.outlets]
 
 
-def make_charts(run: Run, names: list[str], data: object, **options: object) -> dict[str, Image]:
+def make_charts(run: Run, names: list[str], data: object, **options: object) -> dict[str, Chart]:
     """The named charts of ``charts.CHARTS`` drawn from ``data`` (``options`` go to each chart
-    maker), saved as PNG and SVG; returned by name as the saved PNG (displaying it does not draw the
-    chart a third time)."""
+    maker) and saved as PNG and SVG, returned by name. In a kernel they are saved on background
+    processes while the run goes on (:mod:`parallax.report.render`); displaying one shows its PNG,
+    or a placeholder until the PNG is written."""
     everyone = {o.key: o.name for o in run.story.outlets}
     colors = charts_mod.outlet_colors(list(everyone.values()))   # an outlet's colour does not move
     # outlets that could not be read are in the outlets table with the reason, not empty in every chart
     outlets = {key: name for key, name in everyone.items() if key not in run.errors} or everyone
     most = int(thresholds.value("report.max_chart_outlets"))
-    images = {}
+    saver = render.saver()
+    shown = {}
     with run.stage("charts"):
         for name in names:
             if len(outlets) > most:
-                figure = not_drawn(name, len(outlets), most)
+                shown[name] = saver.submit(not_drawn, (name, len(outlets), most), {}, run.folder, name)
             else:
-                figure = charts_mod.CHARTS[name](data, outlets, colors, **options)
-            png, _ = charts_mod.save_chart(figure, run.folder, name)
-            images[name] = Image(filename=str(png))
-    return images
+                shown[name] = saver.submit(charts_mod.CHARTS[name], (data, outlets, colors), options, run.folder, name)
+    return shown
 
 
 def finish(run: Run, articles: list[Article]) -> Path:
-    """Write the codebook and run.json; return the run folder."""
+    """Wait for the charts still being saved, write the codebook and run.json; return the run folder."""
+    with run.stage("charts"):   # the time the run waited for them
+        render.saver().wait()
     tables.write_codebook(run.folder)
     outlets = [{"outlet": a.outlet, "name": a.name, "source": a.source, "status": a.status,
                 "error": a.error, "warnings": a.warnings, "words": a.words if a.ok else 0,
