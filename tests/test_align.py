@@ -168,3 +168,10 @@ def test_a_second_group_honours_the_gate() -> None:
     units, sim = _two_claims("Steele will hold a conference call with 19 members Monday evening")
     units[0] = Unit("a", 0, 0, units[0].text + " to 91 members", units[0].text + " to 91 members")
     assert sorted(group(units, MATCHERS["learned"], threshold=0.4, sim=sim, attach=0.5)) == [[0, 1, 2, 3], [4]]
+
+
+def test_the_cli_knows_the_usable_matchers_without_importing_them() -> None:
+    from parallax.compare import MATCHER_NEEDS, available_matchers
+
+    assert set(available_matchers()) == set(MATCHERS)   # the semantic one only with its extra
+    assert set(MATCHER_NEEDS) == set(MATCHERS) | set(MATCHERS._missing)

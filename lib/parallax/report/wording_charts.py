@@ -72,7 +72,7 @@ def naming(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors: dic
     for r in range(len(rows)):
         for c in range(len(keys)):
             v = counts[r, c]
-            ax.text(c, r, str(v) if v else "·", ha="center", va="center", fontsize=8,
+            ax.text(c, r, str(v) if v else "·", ha="center", va="center", fontsize=8, in_layout=False,
                     color="white" if v > counts.max() * 0.6 else "black")
     previous = None
     labels = []
@@ -137,10 +137,10 @@ def text_reuse(result: dict[str, pd.DataFrame], outlets: dict[str, str], colors:
     for a in range(len(keys)):
         for b in range(len(keys)):
             if a == b:
-                ax.text(b, a, "—", ha="center", va="center", color="#999999")
+                ax.text(b, a, "—", ha="center", va="center", color="#999999", in_layout=False)
                 continue
             v = grid[a, b]
-            ax.text(b, a, "" if np.isnan(v) else f"{v:.0f}", ha="center", va="center", fontsize=9,
+            ax.text(b, a, "" if np.isnan(v) else f"{v:.0f}", ha="center", va="center", fontsize=9, in_layout=False,
                     color="white" if v > 60 else "black")
             if (a, b) in copied:
                 ax.add_patch(plt.Rectangle((b - 0.48, a - 0.48), 0.96, 0.96, fill=False, edgecolor="#000000", lw=2))

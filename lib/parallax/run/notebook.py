@@ -26,7 +26,6 @@ from typing import Any
 import nbformat
 import papermill
 from jupyter_client.manager import AsyncKernelManager
-from nbconvert import HTMLExporter
 from traitlets import CaselessStrEnum
 
 from parallax.errors import ParallaxError
@@ -159,6 +158,8 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], kernel_hom
 
     worker = threading.Thread(target=run, name="papermill", daemon=True)
     worker.start()
+    # the HTML exporter (nbconvert's import, its templates) gets ready while the kernel works
+    threading.Thread(target=html_exporter, name="html-exporter", daemon=True).start()
     try:
         while worker.is_alive():
             worker.join(0.1)
@@ -189,14 +190,37 @@ def _ts(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
+_exporter_lock = threading.Lock()
+
+
+def html_exporter() -> Any:
+    """nbconvert's HTML exporter as the reports use it (code hidden), made and run once on a small
+    notebook so that its templates are compiled; the same one each call."""
+    global _html_exporter
+    with _exporter_lock:
+        if _html_exporter is None:
+            from nbconvert import HTMLExporter
+
+            exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+            warm = nbformat.v4.new_notebook()
+            warm.cells = [nbformat.v4.new_markdown_cell("# *a* title"), nbformat.v4.new_code_cell("1")]
+            exporter.from_notebook_node(warm)
+            _html_exporter = exporter
+        return _html_exporter
+
+
+_html_exporter: Any = None
+
+
 def to_html(notebook: Path, output: Path, title: str = "", css: str = "") -> Path:
     """Export an executed notebook to a self-contained HTML report (code hidden); ``css``
     (a ``<style>`` block) is added at the end of the head."""
     nb = nbformat.read(str(notebook), as_version=4)
     if title:
         nb.metadata["title"] = title
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    exporter = html_exporter()
+    with _exporter_lock:
+        body, _ = exporter.from_notebook_node(nb)
     if css:
         body = body.replace("</head>", f"{css}</head>", 1)
     output.write_text(body, encoding="utf-8")

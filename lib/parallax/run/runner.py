@@ -58,11 +58,11 @@ def run_story(spec_path: Path, out: Path, offline: bool = False, cache_dir: Path
     ``rerun_of``: a run folder whose snapshots and parameters to use (see :func:`rerun`).
     """
     from parallax.run import runs
-    from parallax.compare.align import MATCHERS
+    from parallax.compare import available_matchers
     from parallax.spec import load_spec
 
-    if matcher not in MATCHERS:
-        print(f"parallax: no matcher {matcher!r}; available: {', '.join(MATCHERS)} "
+    if matcher not in available_matchers():
+        print(f"parallax: no matcher {matcher!r}; available: {', '.join(available_matchers())} "
               "(semantic needs: pip install .[semantic])", file=sys.stderr)
         return None, EXIT_USAGE
     lexicons = {name: str(Path(file).resolve()) for name, file in (lexicons or {}).items()}
