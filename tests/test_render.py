@@ -113,3 +113,34 @@ def test_the_kernelspec_starts_the_parallax_kernel(tmp_path: Path) -> None:
     notebook.ensure_kernel(tmp_path)
     argv = json.loads((tmp_path / "kernels" / "parallax" / "kernel.json").read_text())["argv"]
     assert argv[:3] == [sys.executable, "-m", "parallax.run.kernel"] and "{connection_file}" in argv
+
+
+def test_the_output_notebook_is_saved_sparingly_but_always_at_start_failure_and_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime
+
+    import nbformat
+    import papermill.engines
+
+    from parallax.run import notebook
+
+    writes = []
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(path))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(str(i)) for i in range(10)]
+    nb.metadata["papermill"] = {}   # as papermill.execute_notebook prepares it
+    manager = notebook._SparingManager(nb, output_path=str(tmp_path / "out.ipynb"), progress_bar=False)
+    manager.notebook_start()
+    assert len(writes) == 1   # at once: a watcher sees the run has started
+    for i, cell in enumerate(nb.cells[:-1]):
+        manager.cell_start(cell, i)
+        manager.cell_complete(cell, i)
+    assert len(writes) == 1   # 18 saves papermill would make within a second
+    manager.last_save_time -= datetime.timedelta(seconds=notebook.SAVE_EVERY)
+    manager.cell_start(nb.cells[-1], 9)
+    assert len(writes) == 2   # one a second while cells run
+    manager.cell_exception(nb.cells[-1], 9)
+    manager.cell_complete(nb.cells[-1], 9)
+    assert len(writes) == 3   # a failure is saved at once
+    manager.notebook_complete()
+    assert len(writes) == 4

@@ -370,10 +370,11 @@ def saver() -> ChartSaver:
     global _saver
     if _saver is None:
         _saver = ChartSaver(processes())
-        if _saver.processes:
-            from IPython import get_ipython
+        from IPython import get_ipython
 
-            get_ipython().events.register("post_run_cell", _after_cell)
+        shell = get_ipython()
+        if _saver.processes and shell is not None:
+            shell.events.register("post_run_cell", _after_cell)
     return _saver
 
 
