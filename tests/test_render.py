@@ -144,3 +144,14 @@ def test_the_output_notebook_is_saved_sparingly_but_always_at_start_failure_and_
     assert len(writes) == 3   # a failure is saved at once
     manager.notebook_complete()
     assert len(writes) == 4
+
+
+def test_local_batch_workers_save_charts_in_their_kernels_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    from parallax.run import batch
+
+    monkeypatch.delenv("PARALLAX_CHART_PROCESSES", raising=False)
+    batch._one_core_each()
+    assert os.environ["PARALLAX_CHART_PROCESSES"] == "0" and render.processes() == 0
+    monkeypatch.setenv("PARALLAX_CHART_PROCESSES", "2")
+    batch._one_core_each()
+    assert render.processes() == 2

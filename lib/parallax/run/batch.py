@@ -86,10 +86,19 @@ def _local(specs: Sequence[Path], out: Path, workers: int, options: dict[str, An
             yield run_one(str(spec), str(out), options)
         return
     # spawn, not fork: a forked copy of a process with threads (tqdm, zmq) can hang
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_one_core_each) as pool:
         futures = [pool.submit(run_one, str(spec), str(out), options) for spec in specs]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _one_core_each() -> None:
+    """In a local batch worker: the stories' kernels save their charts themselves (one process each), as
+    the other workers' stories already use the other cores; ``PARALLAX_CHART_PROCESSES`` set by the user
+    still wins."""
+    import os
+
+    os.environ.setdefault("PARALLAX_CHART_PROCESSES", "0")
 
 
 def _dask(specs: Sequence[Path], out: Path, scheduler: str, options: dict[str, Any]) -> Iterator[StoryResult]:
