@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -249,3 +250,14 @@ def test_rerun_reproduces_the_tables(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert refused.stderr.startswith(f"parallax: {key}: the run's snapshot {body} does not match the sha256 in run.json")
     assert len(runs_of(out, "river-rerun")) == count
+
+
+def test_run_folders_sort_in_the_order_the_runs_started_even_within_a_second(tmp_path: Path) -> None:
+    from parallax.run.runs import new_run_folder
+
+    made = []
+    for _ in range(20):   # well within a second, each a few milliseconds apart
+        made.append(new_run_folder(tmp_path, "story"))
+        time.sleep(0.002)
+    assert sorted(made) == made
+    assert all(re.fullmatch(r"\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}", p.name) for p in made)

@@ -71,8 +71,11 @@ def find_out_dir(start: Path | None = None) -> Path:
 
 
 def new_run_folder(out_dir: Path, story_id: str) -> Path:
-    """Create ``out_dir/<story>/<UTC time>-<short id>/`` (never an existing one)."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    """Create ``out_dir/<story>/<UTC time>-<short id>/`` (never an existing one). The time has
+    milliseconds (``20261203T162729.123Z``), so runs of a story sort in the order they started even when
+    several start within a second."""
+    now = datetime.now(timezone.utc)
+    stamp = f"{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z"
     while True:
         folder = Path(out_dir) / story_id / f"{stamp}-{secrets.token_hex(3)}"
         try:
