@@ -60,10 +60,15 @@ _STATUS = {EXIT_OK: "ok", EXIT_PARTIAL: "partial"}
 
 def run_one(spec: str, out: str, options: dict[str, Any] | None = None) -> StoryResult:
     """Run one story (any failure becomes a result, never an exception); its console output is
-    kept from the batch's terminal and its last line is the result's error when it failed."""
+    kept from the batch's terminal and its last line is the result's error when it failed. The
+    story's kernel is forked from this worker's fork server (:mod:`parallax.run.forkserver`, started
+    by the first story), so the imports and model loads are paid once per worker, not per story."""
     import os
     import socket
 
+    from parallax.run import forkserver
+
+    forkserver.start()   # once per worker process: each story's kernel is then a fork of a warm one
     started = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     captured = io.StringIO()

@@ -47,6 +47,19 @@ class IPCKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         _MANAGERS.add(self)
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """In a batch worker with a fork server, the kernel is a fork of it (:mod:`parallax.run.forkserver`)."""
+        from parallax.run import forkserver
+
+        forked = forkserver.fork_kernel(kernel_cmd, kw.get("cwd"), kw.get("env"))
+        if forked is None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        provisioner = self.provisioner
+        provisioner.process, provisioner.pid, provisioner.pgid = forked, forked.pid, forked.pid   # its own session
+        provisioner.cwd = kw.get("cwd") or os.getcwd()
+        self._reconcile_connection_info(provisioner.connection_info)
+
 
 _MANAGERS: weakref.WeakSet[IPCKernelManager] = weakref.WeakSet()
 
