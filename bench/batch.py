@@ -7,8 +7,10 @@ Stories are generated from the bundled drone-claim example: story N serves the s
 ``http://127.0.0.1:<port>/s<N>/<outlet>.html`` with the headline numbered, so every story is
 fetched (robots.txt asked, no delay between requests) and analysed in full. Each configuration
 starts from an empty snapshot cache and output folder. Reported: stories per minute (wall
-time of the whole `parallax batch` command), peak memory (the largest sum of resident memory
-of the command and all its child processes, sampled every 0.2 s), and the share of the runs'
+time of the whole `parallax batch` command), the reports that are complete (report.html with all
+eleven charts), peak memory (the largest sum of resident memory of the command and all its child
+processes, sampled every 0.2 s; and the largest sum of their proportional set sizes, which counts a
+page that a fork server shares with its kernels once, not in each), and the share of the runs'
 time spent starting kernels (run.json timings: ``kernel_start`` over ``total``).
 """
 
@@ -70,10 +72,11 @@ def serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory (bytes) of process ``root`` and all its descendants."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Resident memory and proportional set size (bytes) of process ``root`` and all its descendants.
+    RSS counts a page shared by several processes (a fork server's and its kernels') once in each; PSS
+    divides it among them, so their sum is the memory the tree really holds."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -82,15 +85,24 @@ def _tree_rss(root: int) -> int:
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid, ppid = int(entry), int(fields.get("PPid", "0").strip() or 0)
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-    total, todo = 0, [root]
+        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(int(entry))
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            rollup = ""
+        for line in rollup.splitlines():
+            if line.startswith(("Rss:", "Pss:")):
+                value = int(line.split()[1]) * 1024
+                if line.startswith("Rss:"):
+                    rss += value
+                else:
+                    pss += value
         todo += children.get(pid, [])
-    return total
+    return rss, pss
 
 
 def run_config(name: str, specs: Path, work: Path) -> dict[str, object]:
@@ -106,15 +118,19 @@ def run_config(name: str, specs: Path, work: Path) -> dict[str, object]:
         cluster = LocalCluster(n_workers=int(name.removeprefix("dask")), threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)
         args += ["--scheduler", cluster.scheduler_address]
-    peak, done = 0, threading.Event()
+    peak = peak_pss = 0
+    done = threading.Event()
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            total = _tree_rss(proc.pid) + (_tree_rss(os.getpid()) if cluster else 0)
-            peak = max(peak, total)
+            rss, pss = _tree_memory(proc.pid)
+            if cluster:
+                more = _tree_memory(os.getpid())
+                rss, pss = rss + more[0], pss + more[1]
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -129,11 +145,20 @@ def run_config(name: str, specs: Path, work: Path) -> dict[str, object]:
     kernel = sum(r.get("timings", {}).get("kernel_start", 0.0) for r in runs)
     total = sum(r.get("timings", {}).get("total", 0.0) for r in runs)
     ok = sum(r.get("status") == "ok" for r in runs)
-    return {"config": name, "stories": len(runs), "ok": ok, "exit": proc.returncode, "wall s": round(wall, 1),
+    complete = sum(_complete(p.parent) for p in out.glob("*/2*/run.json"))
+    return {"config": name, "stories": len(runs), "ok": ok, "complete": complete, "exit": proc.returncode, "wall s": round(wall, 1),
             "stories/min": round(len(runs) / wall * 60, 2), "peak memory MB": round(peak / 2**20),
+            "peak PSS MB": round(peak_pss / 2**20),
             "median s/story": round(statistics.median([r["timings"]["total"] for r in runs]), 2) if runs else 0,
             "kernel start share": f"{kernel / total:.1%}" if total else "n/a",
             "last line": _summary_line(stderr)}
+
+
+def _complete(folder: Path) -> bool:
+    """A report with every chart in it: report.html, the eleven PNGs, no placeholder left."""
+    html = folder / "report.html"
+    return (html.is_file() and len(list((folder / "charts").glob("*.png"))) == 11
+            and "being drawn" not in html.read_text(encoding="utf-8"))
 
 
 def _summary_line(stderr: str) -> str:

@@ -5,6 +5,10 @@ one of three places: in this process one after another (``workers=1``), in N loc
 processes (each run starts its own kernel over IPC sockets, so parallel kernels never clash on
 ports: papermill #511), or on a dask.distributed cluster (``scheduler="tcp://host:8786"``),
 whose workers need Parallax installed and the specs, pages and output folder on a shared path.
+
+Each worker process (and this one, for ``workers=1``) starts a fork server at its first story
+(:mod:`parallax.run.forkserver`): the imports and model loads a kernel needs are paid once per
+worker, and every story's kernel is a fresh fork of that warm process.
 """
 
 from __future__ import annotations
