@@ -280,6 +280,8 @@ def test_a_lexicon_that_cannot_be_used_exits_2_before_any_work(tmp_path: Path, w
         result = parallax(env, command, str(spec), *rest)
         assert result.returncode == 2 and time.monotonic() - started < 30
         assert re.match(r"parallax: bad (spec|lexicon): ", result.stderr) and message in result.stderr
+        if "line 2" not in message:   # says where the list was given: the spec's key or the option
+            assert ("--lexicon hedging=" if where == "option" else "lexicons.hedging") in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
     assert not (tmp_path / "network-attempts.log").exists()

@@ -347,23 +347,25 @@ def _hedges() -> Lexicon:
     return Lexicon("hedging", "parallax/data/hedges.txt", entries, regex=True)
 
 
-def _read_text(name: str, path: str | Path) -> str:
+def _read_text(name: str, path: str | Path, field: str = "") -> str:
     from parallax.spec import LEXICON_MAX_BYTES, read_capped
 
-    text = read_capped(Path(path), str(path), f"lexicons.{name}", LEXICON_MAX_BYTES,
+    field = field or f"lexicons.{name}"
+    text = read_capped(Path(path), str(path), field, LEXICON_MAX_BYTES,
                        "a word list holds one term a line (optionally term<TAB>category); give a smaller file, "
                        "or remove the override to use the bundled lexicon")
     if not _lines(text):
-        raise SpecError(str(path), f"lexicons.{name}", "the lexicon file lists no terms",
+        raise SpecError(str(path), field, "the lexicon file lists no terms",
                         "add one term a line (lines starting with # are comments)")
     return text
 
 
-def check_lexicon_file(name: str, path: str | Path) -> None:
+def check_lexicon_file(name: str, path: str | Path, field: str = "") -> None:
     """What can be checked of a researcher's lexicon file without the parser (before a run fetches
     anything): its size cap, that it lists terms, and for a regex lexicon that each line compiles and
-    does not backtrack on the probes. Raises SpecError naming the file, the line and the fix."""
-    text = _read_text(name, path)
+    does not backtrack on the probes. Raises SpecError naming the file, where it was given (``field``:
+    ``lexicons.NAME`` of the spec by default, ``--lexicon NAME=`` for the option), the line and the fix."""
+    text = _read_text(name, path, field)
     if name in REGEX_LEXICONS:
         _parse(name, text, str(path), True, user=True)
 

@@ -40,7 +40,7 @@ def lexicons_readable(story: Any, lexicons: dict[str, str] | None = None) -> boo
 
     try:
         for name, path in files.items():
-            check_lexicon_file(name, path)
+            check_lexicon_file(name, path, f"--lexicon {name}=" if name in (lexicons or {}) else "")
     except SpecError as exc:
         print(f"parallax: bad lexicon: {exc}", file=sys.stderr)
         return False
