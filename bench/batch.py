@@ -151,7 +151,13 @@ def run_config(name: str, specs: Path, work: Path) -> dict[str, object]:
             "peak PSS MB": round(peak_pss / 2**20),
             "median s/story": round(statistics.median([r["timings"]["total"] for r in runs]), 2) if runs else 0,
             "kernel start share": f"{kernel / total:.1%}" if total else "n/a",
-            "last line": _summary_line(stderr)}
+            "last line": _summary_line(stderr),
+            "stages": {stage: round(statistics.median(r.get("timings", {}).get(stage, 0.0) for r in runs), 2)
+                       for stage in STAGES} if runs else {}}
+
+
+STAGES = ("fetch", "kernel_start", "extract", "analysis", "claims", "wording", "charts", "revisions", "cells", "html",
+          "total")
 
 
 def _complete(folder: Path) -> bool:
@@ -179,13 +185,18 @@ def main(argv: list[str] | None = None) -> int:
         with serve(work / "site") as base_url:
             write_specs(work / "specs", base_url, args.stories, outlets)
             rows = [run_config(name, work / "specs", work) for name in args.configs.split(",")]
-    columns = [c for c in rows[0] if c != "last line"]
+    columns = [c for c in rows[0] if c not in ("last line", "stages")]
     print(f"batch: {args.stories} stories x {len(outlets)} outlets from a local HTTP server; machine: "
           f"{os.cpu_count()} cores\n")
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:
         print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    print("\nmedian seconds a story, by stage (run.json; charts: drawn and saved in the story's kernel)\n")
+    print("| stage | " + " | ".join(row["config"] for row in rows) + " |")
+    print("|---|" + "---:|" * len(rows))
+    for stage in STAGES:
+        print(f"| {stage} | " + " | ".join(str(row["stages"].get(stage, "")) for row in rows) + " |")
     for row in rows:
         print(f"{row['config']}: {row['last line']}")
     return 0
