@@ -155,3 +155,14 @@ def test_local_batch_workers_save_charts_in_their_kernels_unless_told(monkeypatc
     monkeypatch.setenv("PARALLAX_CHART_PROCESSES", "2")
     batch._one_core_each()
     assert render.processes() == 2
+
+
+def test_a_worker_that_takes_too_long_is_stopped_and_the_charts_are_saved_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "SAVE_SECONDS", 0.0)   # every wait is too long
+    saver = render.ChartSaver(1)
+    charts = [saver.submit(bars, (f"Chart {i}",), {}, tmp_path, f"c{i}") for i in range(3)]
+    pool = saver.pool
+    saver.wait()
+    assert all(c.png.is_file() and c.svg.is_file() for c in charts)
+    assert saver.pool is None and [p.returncode for p in pool.procs] == [-9]   # stopped, not left to finish

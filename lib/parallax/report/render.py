@@ -32,6 +32,7 @@ import threading
 import uuid
 import warnings
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -50,6 +51,9 @@ FALLBACK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK KR", "S
 PROCESSES = 2
 #: How much lower the workers' CPU priority is than the kernel's (``nice``): they use what the run leaves.
 NICENESS = 10
+#: How long the run waits for a chart's worker (seconds) before it stops the workers and saves the
+#: charts left in its own process: a guard against a worker that hangs, far above any chart's time.
+SAVE_SECONDS = 300.0
 _missing_glyphs_said = False
 
 
@@ -198,6 +202,12 @@ class _Workers:
                 proc.kill()
                 proc.wait()
 
+    def stop(self) -> None:
+        """Kill every worker (what they were saving, and what waits for them, is then saved here)."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+
     def close(self) -> None:
         for _ in self.threads:
             self.jobs.put(None)
@@ -218,6 +228,7 @@ class Chart:
     display_id: str = field(default_factory=lambda: f"parallax-chart-{uuid.uuid4().hex}")
     shown: bool = False                    # a placeholder of it is on display
     missing_glyphs: str = ""
+    workers: "_Workers | None" = None      # the pool saving it
 
     @property
     def filename(self) -> str:
@@ -236,7 +247,13 @@ class Chart:
         """
         if self.future is not None:
             try:
-                _, self.missing_glyphs = self.future.result()
+                _, self.missing_glyphs = self.future.result(timeout=SAVE_SECONDS)
+            except FutureTimeout:    # a worker hangs: stop them all (the others' charts come back as WorkerGone)
+                log.warning("chart %s: not saved after %.0f s; saving the charts left in this process",
+                            self.name, SAVE_SECONDS)
+                if self.workers is not None:
+                    self.workers.stop()
+                _, self.missing_glyphs = _save_pickled(self.job)
             except WorkerGone:       # the worker died: save it here
                 log.info("chart %s: its worker stopped; drawing it in this process", self.name)
                 _, self.missing_glyphs = _save_pickled(self.job)
@@ -282,7 +299,8 @@ class ChartSaver:
         if self.processes > 0:
             chart.job = pickle.dumps((fig, Path(folder), name), protocol=pickle.HIGHEST_PROTOCOL)
             plt.close(fig)
-            chart.future = self._pool().submit(chart.job)
+            chart.workers = self._pool()
+            chart.future = chart.workers.submit(chart.job)
             self.pending.append(chart)
             return chart
         _, chart.missing_glyphs = save_figure(fig, folder, name)
