@@ -14,8 +14,8 @@ The workers are plain child processes (``python -m parallax.report.render``) tha
 on their standard input and answer on their standard output; not multiprocessing's, whose spawn start
 method adds a resource-tracker process that ignores SIGTERM, so ipykernel waited seconds for it at
 shutdown. Nothing is lost if a worker breaks (killed, out of memory): the charts it did not save are
-saved here instead. A chart maker that fails raises, naming the chart, at once; a save that fails
-raises when the chart's result is asked for. A worker exits when its input closes, so a killed kernel
+saved here instead. A chart maker that fails raises at once, in the cell that asked for the chart; a save that
+fails raises ChartError, naming the chart, when its result is asked for. A worker exits when its input closes, so a killed kernel
 leaves no process behind.
 """
 

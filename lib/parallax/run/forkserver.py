@@ -1,7 +1,8 @@
 """Warm report kernels for batches: each story's kernel is a fork of a process that has already
 imported everything and loaded the models.
 
-A fresh kernel spends about 3 s before its first stage does any work: importing pandas, matplotlib,
+A fresh kernel does much before its first stage (the fork server, which does the same, took 3.3 s to
+start on 2 cores): importing pandas, matplotlib,
 ipykernel and Parallax, loading spaCy's pipeline, the pronouncing dictionary and the attribution
 taggers, and newspaper4k's import (which builds a set of every Unicode punctuation character). A
 batch worker pays that once: it starts a *fork server* (``python -m parallax.run.forkserver SOCKET``)
