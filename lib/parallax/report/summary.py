@@ -227,7 +227,7 @@ def _read_table(folder: Path, name: str) -> tuple[pd.DataFrame | None, str]:
         return None, f"tables/{name}.csv lacks the column(s) {', '.join(missing)}: left out"
     for column in TEXT_COLUMNS:
         if column in frame.columns:
-            frame[column] = frame[column].fillna("").astype(str)
+            frame[column] = frame[column].astype(object).fillna("").astype(str)
     return frame, ""
 
 
