@@ -106,6 +106,7 @@ def fetch_url(
     language: str | None = None,
     polite: Politeness | None = None,
     previous: snap.Snapshot | None = None,
+    data: bool = False,
 ) -> snap.Snapshot:
     """Fetch one page over HTTP(S).
 
@@ -115,6 +116,8 @@ def fetch_url(
     or plain text. With ``polite``, robots.txt is asked first and every request waits for a
     slot of its site. With ``previous`` (the page as fetched before), the request is
     conditional, and an unchanged page (``304``, or the same bytes) returns ``previous`` itself.
+    With ``data``, the body may be a feed, a sitemap or JSON (any text, or gzip) rather than a page:
+    use :func:`fetch_data`.
 
     Raises:
         FetchError: naming the outlet, the URL, what went wrong and what to do.
@@ -123,7 +126,8 @@ def fetch_url(
     session = session or requests.Session()
     headers = {
         "User-Agent": settings.agent,
-        "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
+        "Accept": ("application/rss+xml,application/atom+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.5"
+                   if data else "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"),
         "Accept-Language": f"{language};q=0.9,*;q=0.5" if language else "*",
     }
     if previous is not None and previous.etag:
@@ -169,7 +173,7 @@ def fetch_url(
                                      _status_fix(response.status_code))
                 body = _read_capped(response, outlet, url, settings)
                 content_type = response.headers.get("Content-Type", "")
-                kind = _kind(content_type, body, outlet, url)
+                kind = _data_kind(body, outlet, url) if data else _kind(content_type, body, outlet, url)
                 if previous is not None and previous.body == body:
                     return previous  # the same bytes: reuse the snapshot (and its fetch time)
                 return snap.Snapshot(
@@ -318,6 +322,35 @@ def _read_capped(response: requests.Response, outlet: str, url: str, settings: F
             raise FetchError(outlet, url, "timed out waiting for the server", "try again later, or save the page and use 'file:'") from None
         raise FetchError(outlet, url, f"the connection broke while reading ({_short(exc)})", "try again later") from None
     return b"".join(chunks)
+
+
+def fetch_data(url: str, name: str, settings: FetchSettings = FetchSettings(), session: requests.Session | None = None,
+               polite: Politeness | None = None, params: dict[str, str] | None = None) -> bytes:
+    """The body of a feed, a sitemap or an API's answer (gunzipped when it is a ``.gz`` file), fetched
+    as politely as a page (robots.txt, per-site limits, retries, the size cap).
+
+    Raises:
+        FetchError: naming ``name`` (the source or the outlet), the URL and what to do.
+    """
+    if params:
+        url = requests.Request("GET", url, params=params).prepare().url or url
+    body = fetch_url(url, name, settings, session, polite=polite, data=True).body
+    if body[:2] == b"\x1f\x8b":
+        import zlib
+
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        body = inflate.decompress(body, settings.max_bytes)
+        if inflate.unconsumed_tail:
+            raise FetchError(name, url, f"unpacks to over the {settings.max_bytes:,}-byte cap", "check the URL")
+    return body
+
+
+def _data_kind(body: bytes, outlet: str, source: str) -> str:
+    if not body.strip():
+        raise FetchError(outlet, source, "the answer is empty", "check the URL")
+    if body.startswith(_BINARY_MAGIC) and not body.startswith(b"\x1f\x8b"):
+        raise FetchError(outlet, source, "binary content, not a feed, a sitemap or JSON", "check the URL")
+    return "data"
 
 
 def _kind(content_type: str, body: bytes, outlet: str, source: str) -> str:
