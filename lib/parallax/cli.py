@@ -1,4 +1,4 @@
-"""The ``parallax`` command: run, rerun, batch, validate, extract, example.
+"""The ``parallax`` command: discover, run, rerun, batch, validate, extract, example.
 
 Exit status: 0 every outlet succeeded; 1 some outlet failed; 2 a bad spec or
 usage; 3 the report itself failed (report.ipynb shows where); 4 another run of
@@ -48,6 +48,71 @@ def cmd_run(args: argparse.Namespace) -> int:
                         Path(args.cache) if args.cache else None, quiet=args.quiet, matcher=args.matcher,
                         lexicons=dict(args.lexicon), settings=_fetch_settings(args), wait=args.wait)
     return code
+
+
+def _window(value: str) -> float | None:
+    """``--window``: "3d", "36h", "none"; returned in days (None: no window)."""
+    text = value.strip().lower()
+    if text in ("none", "off", "0", "0d"):
+        return None
+    unit = text[-1:] if text[-1:] in "dh" else "d"
+    number = text[:-1] if text[-1:] in "dh" else text
+    try:
+        amount = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: write a number of days or hours, e.g. 3d or 36h, or none") from None
+    if not 0 < amount < 10_000:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a positive window, e.g. 3d")
+    return amount / 24 if unit == "h" else amount
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from parallax.acquire.fetch import SnapshotCache
+    from parallax.discover import find, outlets, seed as seeds, sources, write
+
+    if args.offline:
+        print("parallax: discover reads the outlets' feeds and search services over the network, so it cannot run "
+              "--offline; run it online, or write the story spec by hand (see README: Story spec)", file=sys.stderr)
+        return EXIT_USAGE
+    names = [n.strip() for n in args.sources.split(",") if n.strip()] if args.sources else sources.default_sources()
+    unknown = [n for n in names if n not in sources.SOURCES]
+    if unknown or not names:
+        print(f"parallax: --sources: unknown source {unknown[0] if unknown else '(none)'!r}; choose from "
+              f"{', '.join(sources.SOURCES)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.max is not None and args.max < 1:
+        print("parallax: --max must be 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        listed = outlets.load_outlets(args.outlets or None)
+    except SpecError as exc:
+        print(f"parallax: bad outlets file: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = _fetch_settings(args)
+    cache = SnapshotCache(Path(args.cache) / "snapshots" if args.cache else None)
+    try:
+        seed = seeds.read_seed(args.seed, listed, settings, None, cache, args.seed_outlet, args.language)
+    except seeds.SeedError as exc:
+        print(f"parallax: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    window = timedelta(days=args.window) if args.window is not None else None
+    found = find.discover(seed, listed, names, window, args.max, settings, cache, read_pages=not args.no_pages,
+                          gdelt_url=args.gdelt_url)
+    print(write.summary(found), file=sys.stderr)
+    if all(r.error for r in found.reports):
+        print("parallax: no source answered (are you offline?); nothing written", file=sys.stderr)
+        return EXIT_PARTIAL
+    out = Path(args.out) if args.out else Path(write.story_id(found.seed.title) + ".yaml")
+    write.write_table(found, write.table_path(out))
+    if not found.chosen:
+        print(f"parallax: no other version found; every candidate and why is in {write.table_path(out)}", file=sys.stderr)
+        return EXIT_PARTIAL
+    write.write_spec(found, out, args.seed)
+    print(f"Review {out} (and {write.table_path(out)}), then: parallax run {out}", file=sys.stderr)
+    print(out)
+    return EXIT_PARTIAL if any(r.error for r in found.reports) else EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -191,6 +256,26 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--lexicon", action="append", default=[], metavar="NAME=FILE", type=_lexicon_option,
                        help="a word list replacing the bundled one of that name (hedging, intensifiers, loaded, "
                        "attribution) or adding one; repeatable")
+
+    p = sub.add_parser("discover", help="find other outlets' versions of a story; write a story spec to review")
+    p.add_argument("seed", help="the story to start from: a URL, a saved page (.html or .txt) or a query in quotes")
+    p.add_argument("--outlets", default="", help="outlets file (YAML: name, homepage, feeds, sitemaps); replaces the "
+                   "bundled starter list")
+    p.add_argument("--window", type=_window, default=3.0, metavar="3d",
+                   help="candidates published this close to the seed (days d or hours h; 'none' for any date; default 3d)")
+    p.add_argument("--max", type=int, default=None, help="at most this many other versions")
+    p.add_argument("--out", default="", help="the story spec to write (default: <story id>.yaml here); the table of "
+                   "candidates goes beside it (<name>.candidates.csv)")
+    p.add_argument("--sources", default="", help="comma-separated sources: feeds, gdelt, mediacloud (default: feeds "
+                   "and gdelt, and mediacloud when $MEDIACLOUD_API_KEY is set)")
+    p.add_argument("--gdelt-url", default="", help="GDELT DOC 2.0 base URL (default: $PARALLAX_GDELT_URL or GDELT's)")
+    p.add_argument("--seed-outlet", default="", help="the seed's outlet, when a saved page does not say")
+    p.add_argument("--language", default=None, help="the seed's language (default: what the page declares)")
+    p.add_argument("--no-pages", action="store_true", help="do not fetch candidates' pages: judge by their listings")
+    p.add_argument("--offline", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--cache", default="", help="snapshot cache folder (default: $PARALLAX_CACHE_DIR or ~/.cache/parallax)")
+    polite(p)
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("run", help="fetch, extract and compare a story; write a run folder")
     p.add_argument("spec", help="story spec (YAML)")

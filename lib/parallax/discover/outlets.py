@@ -1,0 +1,134 @@
+"""The outlets file: which outlets ``parallax discover`` looks at, and where their feeds and sitemaps are.
+
+YAML, a list of outlets (or a mapping with an ``outlets:`` list and notes of one's own)::
+
+    - name: BBC News
+      homepage: https://www.bbc.com/news
+      feeds: [https://feeds.bbci.co.uk/news/world/rss.xml]
+      sitemaps: [https://www.bbc.com/sitemaps/https-index-com-news.xml]
+
+A bundled starter list (``parallax/data/outlets.yaml``, dated) is used unless ``--outlets`` names
+another; copy it, check it and edit it: feeds move and outlets change them without notice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import urlsplit
+
+import yaml
+
+from parallax.errors import SpecError
+from parallax.spec import read_capped
+
+FIELDS = {"name", "homepage", "feeds", "sitemaps"}
+MAX_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class OutletEntry:
+    """One outlet of the outlets file."""
+
+    name: str
+    homepage: str = ""
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+
+    @property
+    def host(self) -> str:
+        """The homepage's host without ``www.`` ("bbc.com")."""
+        return _host(self.homepage)
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def bundled() -> Path:
+    """The bundled starter list."""
+    with resources.as_file(resources.files("parallax").joinpath("data", "outlets.yaml")) as path:
+        return Path(path)
+
+
+def load_outlets(path: str | Path | None = None) -> list[OutletEntry]:
+    """The outlets of ``path`` (the bundled list when None), validated.
+
+    Raises:
+        SpecError: naming the file, the entry and the field, and the fix.
+    """
+    path = Path(path) if path else bundled()
+    label = str(path)
+    text = read_capped(path, label, "outlets file", MAX_BYTES, "give a YAML list of outlets")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise SpecError(label, "outlets file", f"not valid YAML{at}", "fix the YAML (a list of {name, homepage, feeds, "
+                        "sitemaps})") from None
+    if isinstance(data, dict) and "outlets" in data:
+        data = data["outlets"]
+    if not isinstance(data, list) or not data:
+        raise SpecError(label, "outlets", "expected a non-empty list of outlets",
+                        "write '- name: ...' entries with homepage, feeds and sitemaps")
+    out, seen = [], set()
+    for i, item in enumerate(data):
+        entry = _entry(label, i, item)
+        if entry.name.casefold() in seen:
+            raise SpecError(label, f"outlets[{i}].name", f"{entry.name!r} is listed twice", "keep one entry per outlet")
+        seen.add(entry.name.casefold())
+        out.append(entry)
+    return out
+
+
+def _entry(label: str, i: int, item: Any) -> OutletEntry:
+    where = f"outlets[{i}]"
+    if not isinstance(item, dict):
+        raise SpecError(label, where, "expected a mapping", "write 'name:', 'homepage:', 'feeds:' and 'sitemaps:'")
+    unknown = set(item) - FIELDS
+    if unknown:
+        raise SpecError(label, f"{where}.{sorted(map(str, unknown))[0]}", "unknown field",
+                        f"use only {', '.join(sorted(FIELDS))}")
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SpecError(label, f"{where}.name", "missing or empty", "give the outlet's name")
+    urls: dict[str, tuple[str, ...]] = {}
+    for key in ("feeds", "sitemaps"):
+        value = item.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(u, str) and _is_web(u) for u in value):
+            raise SpecError(label, f"{where}.{key}", "expected a list of http(s) URLs", f"write '{key}: [https://...]'")
+        urls[key] = tuple(u.strip() for u in value)
+    homepage = item.get("homepage") or ""
+    if homepage and not (isinstance(homepage, str) and _is_web(homepage)):
+        raise SpecError(label, f"{where}.homepage", "not an http(s) URL", "write the outlet's home page address")
+    if not homepage and not urls["feeds"] and not urls["sitemaps"]:
+        raise SpecError(label, where, f"{name!r} has no homepage, feeds or sitemaps",
+                        "give at least its homepage (search services find its pages by it)")
+    return OutletEntry(name.strip(), str(homepage).strip(), urls["feeds"], urls["sitemaps"])
+
+
+def _is_web(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def outlet_for(url: str, outlets: Sequence[OutletEntry]) -> OutletEntry | None:
+    """The outlet whose homepage's site ``url`` is on (``edition.cnn.com`` is on ``cnn.com``), else None."""
+    host = _host(url)
+    best = None
+    for entry in outlets:
+        for site in {entry.host, *(_host(u) for u in entry.feeds + entry.sitemaps)} - {""}:
+            if (host == site or host.endswith("." + site)) and (best is None or len(site) > best[0]):
+                best = (len(site), entry)
+    return best[1] if best else None
+
+
+def site_name(url: str) -> str:
+    """A name for an outlet not in the outlets file: its host without ``www.``."""
+    return _host(url) or url

@@ -1,0 +1,103 @@
+"""The seed of a discovery: a URL, a saved page or a query, read into a :class:`~parallax.discover.match.Seed`."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import urlsplit
+
+import requests
+
+from parallax.acquire.fetch import FetchSettings, SnapshotCache, fetch_url, read_file
+from parallax.acquire.polite import Politeness
+from parallax.discover.match import Seed
+from parallax.discover.outlets import OutletEntry, outlet_for, site_name
+from parallax.errors import OutletError, ParallaxError
+from parallax.spec import PAGE_SUFFIXES
+
+_CANONICAL = re.compile(rb"""<link[^>]+rel=["']?canonical["']?[^>]*>|<meta[^>]+property=["']og:url["'][^>]*>""", re.I)
+_HREF = re.compile(rb"""(?:href|content)=["']([^"']+)["']""", re.I)
+
+
+class SeedError(ParallaxError):
+    """The seed could not be read: says why and what to do."""
+
+
+def kind_of(seed: str) -> str:
+    """"url", "file" or "query"."""
+    if urlsplit(seed).scheme in ("http", "https"):
+        return "url"
+    path = Path(seed)
+    if path.suffix.lower() in PAGE_SUFFIXES or path.exists():
+        return "file"
+    return "query"
+
+
+def read_seed(seed: str, outlets: Sequence[OutletEntry], settings: FetchSettings = FetchSettings(),
+              polite: Politeness | None = None, cache: SnapshotCache | None = None, outlet: str = "",
+              language: str | None = None, offline: bool = False) -> Seed:
+    """The seed ``seed`` names: a page fetched (and cached, so that ``parallax run`` reuses it) or read
+    from a file and extracted, or a query. ``outlet`` names the seed's outlet when the page does not say.
+
+    Raises:
+        SeedError: the page cannot be fetched, read or extracted.
+    """
+    from parallax.extract.extractors import extract_snapshot
+
+    kind = kind_of(seed)
+    if kind == "query":
+        words = seed.strip()
+        if not words:
+            raise SeedError("the seed is empty: give a URL, a saved page (.html or .txt) or a few words to search for")
+        return Seed(words, query=True, outlet=outlet, language=language or "en")
+    try:
+        if kind == "url":
+            snapshot = cache.get(seed) if (offline and cache) else None
+            if snapshot is None:
+                if offline:
+                    raise SeedError(f"{seed}: offline and no cached copy of the seed page; run without --offline, "
+                                    "or save the page and give its file")
+                with requests.Session() as session:
+                    snapshot = fetch_url(seed, "seed", settings, session, polite=polite)
+                if cache is not None:
+                    try:
+                        cache.put(snapshot)
+                    except OSError:
+                        pass
+        else:
+            path = Path(seed)
+            if not path.is_file():
+                raise SeedError(f"{seed}: no such file; give a saved page (.html or .txt), a URL or a query in quotes")
+            snapshot = read_file(path, "seed", settings.max_bytes)
+        article = extract_snapshot(snapshot, "seed", "seed", language)
+    except OutletError as exc:
+        raise SeedError(f"the seed {exc.source}: {exc.problem}" + (f"; {exc.fix}" if exc.fix else "")) from None
+    url = seed if kind == "url" else (_canonical(snapshot.body) or "")
+    if not outlet and url:
+        entry = outlet_for(url, outlets)
+        outlet = entry.name if entry else site_name(url)
+    return Seed(article.title or article.paragraphs[0][:120], article.text, _date(article.published),
+                outlet, url, seed if kind == "file" else "", article.language or language or "en")
+
+
+def _canonical(body: bytes) -> str:
+    """The address a saved page says it was saved from (``rel=canonical`` or ``og:url``)."""
+    for tag in _CANONICAL.findall(body[:200_000]):
+        href = _HREF.search(tag)
+        if href and href.group(1).startswith((b"http://", b"https://")):
+            return href.group(1).decode("utf-8", errors="replace")
+    return ""
+
+
+def _date(iso: str) -> datetime | None:
+    if not iso:
+        return None
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:   # a date without a zone: noon UTC, so that a day either way is within a day
+        when = when.replace(hour=when.hour or 12, tzinfo=timezone.utc)
+    return when
