@@ -35,13 +35,16 @@ bench: $(STAMP)     ## benchmarks (read ../shared/bench; skip when absent)
 	$(BIN)/python bench/reuse.py
 	$(BIN)/python bench/naming.py
 	$(BIN)/python bench/wording.py
+	$(BIN)/python bench/train_discover.py   # parallax discover on BASIL: 5-fold CV by triplet (about 3 minutes)
+	$(BIN)/python bench/discover.py   # the same through feeds served on 127.0.0.1, pages read (about 5 minutes)
 	$(BIN)/python bench/batch.py   # about 50 minutes on 2 cores: 100 stories, three ways
 	$(BIN)/python bench/many_outlets.py   # about 8 minutes: time and peak memory, 6 to 200 outlets
 	$(BIN)/python bench/hostile.py   # about 18 minutes: the hostile-input battery (108 cases)
 
-train: $(STAMP)     ## rebuild the attribution labeller (PolNeAR train) and the claim pair model (MSRP + BASIL tune), print their scores
+train: $(STAMP)     ## rebuild the attribution labeller (PolNeAR train), the claim pair model (MSRP + BASIL tune) and the same-story model of discover (BASIL), print their scores
 	$(BIN)/python bench/train_attribution.py
 	$(BIN)/python bench/train_matcher.py --write
+	$(BIN)/python bench/train_discover.py --write
 
 train-encoder:      ## rebuild the static sentence encoder from all-MiniLM-L6-v2 (installs torch in .venv-train)
 	@test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
