@@ -334,7 +334,13 @@ def fetch_data(url: str, name: str, settings: FetchSettings = FetchSettings(), s
     """
     if params:
         url = requests.Request("GET", url, params=params).prepare().url or url
-    body = fetch_url(url, name, settings, session, polite=polite, data=True).body
+    try:
+        body = fetch_url(url, name, settings, session, polite=polite, data=True).body
+    except FetchError as exc:
+        fix = _data_fix(exc.fix)
+        if fix == exc.fix:
+            raise
+        raise FetchError(exc.outlet, exc.source, exc.problem, fix) from None
     if body[:2] == b"\x1f\x8b":
         import zlib
 
@@ -343,6 +349,18 @@ def fetch_data(url: str, name: str, settings: FetchSettings = FetchSettings(), s
         if inflate.unconsumed_tail:
             raise FetchError(name, url, f"unpacks to over the {settings.max_bytes:,}-byte cap", "check the URL")
     return body
+
+
+_PAGE_ONLY = (", or save the page and use 'file:'", ", or use --offline with a cached copy",
+              "save the page from a browser and use 'file:', or, ", ": save the page from a browser and use 'file:'")
+
+
+def _data_fix(fix: str) -> str:
+    """A page's fix without what only a page allows (saving it, a cached copy): a feed or an API's answer
+    cannot be saved by hand and is never cached."""
+    for clause in _PAGE_ONLY:
+        fix = fix.replace(clause, "")
+    return fix
 
 
 def _data_kind(body: bytes, outlet: str, source: str) -> str:
