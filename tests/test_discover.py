@@ -414,3 +414,163 @@ def test_window_is_around_the_seeds_date_or_up_to_now() -> None:
     now = datetime(2026, 1, 5, tzinfo=timezone.utc)
     assert find.window_of(Seed("q", query=True), timedelta(days=3), now) == (now - timedelta(days=3), now)
     assert find.window_of(seed, None) == (None, None)
+
+
+def test_relative_and_non_web_links_are_resolved_or_left_out() -> None:
+    items = [("Relative", "/world/story.html", "", DAY), ("Other scheme", "mailto:desk@a.example", "", DAY)]
+    got = sources.read_feed(_rss(items).encode(), "A", base="https://a.example/feeds/world.xml")
+    assert [c.url for c in got] == ["https://a.example/world/story.html"]
+    (s,) = sources.read_sitemap(_news_sitemap([("T", "/2025/12/29/t.html", DAY)]).encode(), "A",
+                                base="https://a.example/news.xml")
+    assert s.url == "https://a.example/2025/12/29/t.html"
+    # a candidate a search service gives without an http(s) address is a note, and the others are judged
+    seed = Seed("Kremlin says drones targeted a residence", "The Kremlin said drones targeted a residence.", DAY,
+                outlet="Seed Wire", url="https://seed.example/x")
+    found = [Candidate("B", "/x.html", "Kremlin says drones targeted a residence", "", DAY, "gdelt"),
+             Candidate("C", "https://c.example/y", "Kremlin says drones targeted a residence", "", DAY, "gdelt")]
+    done = find.discover(seed, [], [], found=found, read_pages=False)
+    assert [j.candidate.url for j in done.judged] == ["https://c.example/y"]
+    assert any("without an http(s) address left out" in n and "'/x.html'" in n for n in done.notes)
+
+
+def test_a_sitemap_index_reads_the_news_and_newest_sitemaps_and_survives_one_failing() -> None:
+    index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             + "".join(f"<sitemap><loc>https://a.example/{n}.xml</loc>{f'<lastmod>{d}</lastmod>' if d else ''}</sitemap>"
+                       for n, d in [("s-2019", "2019-12-31"), ("s-2020", "2020-12-31"), ("s-gone", "2025-12-30"),
+                                    ("s-latest", "2025-12-29"), ("s-undated", "")])
+             + "</sitemapindex>").encode()
+    asked: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        asked.append(url)
+        if url.endswith("s-gone.xml"):
+            raise sources.FetchError("A", url, "HTTP 404 Not Found", "check the URL")
+        return _news_sitemap([("T " + url.rsplit("/", 1)[-1], url.replace(".xml", ".html"), DAY)]).encode()
+
+    ctx = sources.Context([])
+    got = sources.read_sitemap(index, "A", ctx, fetch, base="https://a.example/index.xml")
+    assert asked == ["https://a.example/s-gone.xml", "https://a.example/s-latest.xml", "https://a.example/s-2020.xml"]
+    assert [c.url for c in got] == ["https://a.example/s-latest.html", "https://a.example/s-2020.html"]
+    assert any("https://a.example/s-gone.xml" in n and "HTTP 404" in n for n in ctx.notes)
+    assert any("3 of its 5 sitemaps read" in n for n in ctx.notes)
+    with pytest.raises(sources.FetchError):   # every one failing fails the sitemap
+        sources.read_sitemap(index, "A", sources.Context([]), lambda u: fetch("https://a.example/s-gone.xml"))
+
+
+def test_a_long_listing_keeps_the_items_closest_to_the_seeds_date() -> None:
+    items = [Candidate("A", f"https://a.example/{i}", "t", "", DAY - timedelta(days=5000 - i)) for i in range(5000)]
+    items.append(Candidate("A", "https://a.example/undated", "t"))
+    ctx = sources.Context([], centre=DAY)
+    kept = sources.closest(items, ctx, "A's sitemap", most=100)
+    assert len(kept) == 100 and kept[0].url == "https://a.example/4999" and "https://a.example/4900" in {c.url for c in kept}
+    assert any("5,001 items, the 100 closest in date" in n for n in ctx.notes)
+
+
+def test_the_seeds_outlet_from_its_site_name_its_title_or_the_option(site: dict, tmp_path: Path) -> None:
+    import re
+
+    listed = outlets.load_outlets(site["outlets"])
+    html = (EXAMPLE / "meridian-wire.html").read_text(encoding="utf-8")
+    bare = re.sub(r'<link rel="canonical"[^>]*>|<meta property="og:url"[^>]*>', "", html)
+    page = tmp_path / "saved.html"
+    page.write_text(bare.replace('content="Meridian Wire"', 'content="meridian wire"'), encoding="utf-8")
+    from parallax.discover import seed as seeds
+
+    assert seeds.read_seed(str(page), listed).outlet == "Meridian Wire"          # og:site_name, as the file spells it
+    assert seeds.read_seed(str(page), listed, outlet="MERIDIAN WIRE").outlet == "Meridian Wire"
+    nameless = tmp_path / "nameless.html"
+    nameless.write_text(re.sub(r'<meta property="og:site_name"[^>]*>', "", bare), encoding="utf-8")
+    seed = seeds.read_seed(str(nameless), listed)
+    assert seed.outlet == "" and seed.url == ""
+    copy = Candidate("Meridian Wire", "https://www.meridianwire.example/x", seed.title, "", DAY, "feeds")
+    other = Candidate("Capitol Brief", "https://capitolbrief.example.net/y", "Kremlin says Ukraine drones attacked",
+                      "", DAY, "feeds")
+    done = find.discover(seed, listed, [], found=[copy, other], read_pages=False, window=None)
+    assert done.judged and all(j.candidate.url != copy.url for j in done.judged)   # its own page is not a version
+    assert any("taken to be Meridian Wire's" in n for n in done.notes)
+    assert seeds.kind_of("/no/such/dir/") == "file" and seeds.kind_of("Putin residence drone") == "query"
+    with pytest.raises(seeds.SeedError, match="empty"):
+        seeds.read_seed("", listed)
+
+
+def test_outlets_are_known_by_their_site_and_other_hosts() -> None:
+    listed = outlets.load_outlets()
+    assert outlets.outlet_for("https://www.cnn.com/2025/12/29/europe/x", listed).name == "CNN"
+    assert outlets.outlet_for("https://www.bbc.co.uk/news/articles/x", listed).name == "BBC News"
+    two = [outlets.OutletEntry("ABC", "https://abcnews.go.com/"), outlets.OutletEntry("ESPN", "https://espn.go.com/")]
+    assert outlets.outlet_for("https://www.go.com/x", two) is None          # two outlets on the site: neither
+    assert outlets.outlet_for("https://abcnews.go.com/x", two).name == "ABC"
+
+
+def test_a_query_no_result_answers_chooses_nothing() -> None:
+    found = [Candidate("A", "https://a.example/1", "Kremlin says drones targeted Putin residence", "", DAY, "feeds"),
+             Candidate("B", "https://b.example/2", "Putin residence attack claim denied by Kyiv", "", DAY, "feeds")]
+    done = find.discover(Seed("volcano eruption in Iceland", query=True), [], [], found=found, read_pages=False,
+                         window=None)
+    assert done.seed.query and not done.chosen and done.seed_from is None
+    assert all("does not carry half the words of the query" in j.reason for j in done.judged)
+
+
+def test_a_failed_rerun_keeps_the_earlier_spec_and_its_table(site: dict, tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text("earlier spec\n", encoding="utf-8")
+    (tmp_path / "story.candidates.csv").write_text("earlier table\n", encoding="utf-8")
+    lonely = tmp_path / "lonely.yaml"
+    lonely.write_text(f"- name: Capitol Brief\n  homepage: https://c.example/\n  feeds: [{site['base']}/capitol-brief/"
+                      "feed.xml]\n", encoding="utf-8")
+    done = subprocess.run([PY, "-m", "parallax.cli", "discover", "volcano eruption in Iceland", "--outlets", str(lonely),
+                           "--sources", "feeds", "--window", "none", "--delay", "0", "--out", str(tmp_path / "story.yaml")],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PARALLAX_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 1 and "no result carries the query's words" in done.stderr, done.stderr
+    assert (tmp_path / "story.yaml").read_text(encoding="utf-8") == "earlier spec\n"
+    assert (tmp_path / "story.candidates.csv").read_text(encoding="utf-8") == "earlier table\n"
+    with (tmp_path / "story.candidates.unused.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and list(rows[0])[:4] == ["outlet", "url", "title", "date"]
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda p: p / "missing" / "story.yaml", "is not a folder"),
+    (lambda p: (p / "afile").write_text("x") and p / "afile" / "story.yaml", "is not a folder"),
+    (lambda p: p, "is a folder"),
+])
+def test_an_unwritable_out_is_refused_before_discovering(tmp_path: Path, make, problem: str) -> None:  # type: ignore[no-untyped-def]
+    from parallax.discover import write
+
+    assert problem in write.check_out(make(tmp_path)) and write.check_out(tmp_path / "story.yaml") == ""
+    done = subprocess.run([PY, "-m", "parallax.cli", "discover", "anything at all", "--out", str(make(tmp_path))],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and problem in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("answer, problem", [
+    ({"articles": {"a": 1}}, "not an article list (dict where"),
+    ([1, 2], "not an article list (list where"),
+])
+def test_gdelt_answers_of_another_shape_are_named(site: dict, answer: object, problem: str) -> None:
+    from parallax.acquire.fetch import FetchSettings
+
+    saved = _Site.gdelt
+    _Site.gdelt = answer  # type: ignore[assignment]
+    try:
+        ctx = sources.Context([], settings=FetchSettings(delay=0), gdelt_url=f"{site['base']}/gdelt")
+        with pytest.raises(sources.SourceError, match=problem.replace("(", r"\(")):
+            sources.GdeltSource().search(Seed("Putin residence drones", "lede", DAY), ctx)
+        _Site.gdelt = {"articles": [{"url": 123, "title": "x"}, {"url": "https://a.example/1", "title": "T"}]}
+        assert [c.url for c in sources.GdeltSource().search(Seed("Putin residence drones", "lede", DAY), ctx)] == [
+            "https://a.example/1"]
+    finally:
+        _Site.gdelt = saved
+
+
+def test_small_formats_of_real_listings() -> None:
+    latin = ('<?xml version="1.0" encoding="ISO-8859-1"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://a.example/1</loc><news:news>'
+             '<news:publication_date>2025-12-29T10:00:00Z</news:publication_date><news:title>Café résumé</news:title>'
+             '</news:news></url></urlset>').encode("latin-1")
+    assert sources.read_sitemap(latin, "A")[0].title == "Café résumé"
+    assert sources._title_from_url("https://a.example/2025/12/29/russia-drone-claim/3") == "russia drone claim"
+    assert find.clean_url("https://a.example/x?id=3&utm_source=rss&reference=7#top") == "https://a.example/x?id=3&reference=7"
+    assert find.clean_url("https://a.example/x?b=%20c") == "https://a.example/x?b=%20c"   # untouched without tracking
+    assert find.window_of(Seed("t", "l", datetime(9999, 12, 31, 12, tzinfo=timezone.utc)), timedelta(days=3),
+                          DAY) == (DAY - timedelta(days=3), DAY)

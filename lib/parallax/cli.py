@@ -53,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _window(value: str) -> float | None:
     """``--window``: "3d", "36h", "none"; returned in days (None: no window)."""
     text = value.strip().lower()
-    if text in ("none", "off", "0", "0d"):
+    if text in ("none", "off", "0", "0d", "0h"):
         return None
     unit = text[-1:] if text[-1:] in "dh" else "d"
     number = text[:-1] if text[-1:] in "dh" else text
@@ -90,6 +90,14 @@ def cmd_discover(args: argparse.Namespace) -> int:
     except SpecError as exc:
         print(f"parallax: bad outlets file: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.out:
+        problem = write.check_out(Path(args.out))
+        if problem:
+            print(f"parallax: --out: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.seed_outlet and args.seed_outlet.strip().casefold() not in {o.name.casefold() for o in listed}:
+        print(f"parallax: note: --seed-outlet {args.seed_outlet!r} is not a name of the outlets file, so the pages "
+              "of that outlet are known only if a search service names them so", file=sys.stderr)
     settings = _fetch_settings(args)
     cache = SnapshotCache(Path(args.cache) / "snapshots" if args.cache else None)
     try:
@@ -102,14 +110,27 @@ def cmd_discover(args: argparse.Namespace) -> int:
                           gdelt_url=args.gdelt_url)
     print(write.summary(found), file=sys.stderr)
     if all(r.error for r in found.reports):
-        print("parallax: no source answered (are you offline?); nothing written", file=sys.stderr)
+        print("parallax: no source answered (see why above; no network?); nothing written", file=sys.stderr)
         return EXIT_PARTIAL
     out = Path(args.out) if args.out else Path(write.story_id(found.seed.title) + ".yaml")
-    write.write_table(found, write.table_path(out))
-    if not found.chosen:
-        print(f"parallax: no other version found; every candidate and why is in {write.table_path(out)}", file=sys.stderr)
+    if not args.out and (problem := write.check_out(out)):
+        print(f"parallax: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if not found.chosen:   # no new spec: an earlier one keeps its table
+        table = write.table_path(out, kept=out.exists())
+        write.write_table(found, table)
+        what = (f"no result carries the query's words ({found.seed.title!r}); try other words or give the article"
+                if found.seed.query else "no other version found")
+        kept = f"; {out} and its table are left as they were" if out.exists() else ""
+        print(f"parallax: {what}; every candidate and why is in {table}{kept}", file=sys.stderr)
         return EXIT_PARTIAL
-    write.write_spec(found, out, args.seed)
+    try:
+        write.write_spec(found, out, args.seed)
+    except SpecError as exc:
+        print(f"parallax: the spec could not be written: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    write.write_table(found, write.table_path(out))
+    write.table_path(out, kept=True).unlink(missing_ok=True)
     print(f"Review {out} (and {write.table_path(out)}), then: parallax run {out}", file=sys.stderr)
     print(out)
     return EXIT_PARTIAL if any(r.error for r in found.reports) else EXIT_OK

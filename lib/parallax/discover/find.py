@@ -18,7 +18,8 @@ from parallax.discover.outlets import OutletEntry
 from parallax.discover.sources import SOURCES, Context, SourceError
 from parallax.errors import OutletError
 
-_TRACKING = ("utm_", "fbclid", "gclid", "cmpid", "ocid", "smid", "ref")
+_TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "cmpid", "ocid", "smid", "smtyp",
+             "ref", "ref_src", "ref_url", "_ga"}   # and every utm_* parameter
 MAX_CANDIDATES = 20_000   # compared at once (40 outlets' feeds and sitemaps hold a few thousand); the newest are kept
 
 
@@ -46,12 +47,29 @@ class Discovery:
     seed_from: Judged | None = None      # for a query seed: the result read as the seed article
 
 
-def normalise_url(url: str) -> str:
-    """``url`` without its fragment and tracking parameters (``utm_*``, ``fbclid``...), for finding duplicates."""
+def _tracking(key: str) -> bool:
+    key = key.lower()
+    return key.startswith("utm_") or key in _TRACKING
+
+
+def clean_url(url: str) -> str:
+    """``url`` without its fragment and tracking parameters (``utm_*``, ``fbclid``...): the address written
+    in the spec. The query is rebuilt only when a tracking parameter is dropped."""
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(_TRACKING)]
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, urlencode(query), ""))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode([(k, v) for k, v in pairs if not _tracking(k)]) if any(_tracking(k) for k, _ in pairs) else parts.query
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def normalise_url(url: str) -> str:
+    """:func:`clean_url` with the scheme and host lowercased, for finding duplicates."""
+    parts = urlsplit(clean_url(url))
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
+
+
+def is_web(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def window_of(seed: Seed, window: timedelta | None, now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
@@ -60,7 +78,10 @@ def window_of(seed: Seed, window: timedelta | None, now: datetime | None = None)
     if window is None:
         return None, None
     if seed.published is not None and not seed.query:
-        return seed.published - window, seed.published + window
+        try:
+            return seed.published - window, seed.published + window
+        except OverflowError:   # a date at the calendar's end: as if undated
+            pass
     now = now or datetime.now(timezone.utc)
     return now - window, now
 
@@ -85,13 +106,14 @@ def ask_sources(seed: Seed, names: Sequence[str], ctx: Context) -> tuple[list[Ca
 
 
 def dedupe(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """One candidate per page: the first, with the longest description and a date any of them gave."""
+    """One candidate per page: the first, with the longest description and a date any of them gave, and
+    its address without tracking parameters."""
     seen: dict[str, Candidate] = {}
     for c in candidates:
         key = normalise_url(c.url)
         old = seen.get(key)
         if old is None:
-            seen[key] = c
+            seen[key] = replace(c, url=clean_url(c.url))
             continue
         seen[key] = replace(old, description=max(old.description, c.description, key=len),
                             published=old.published or c.published,
@@ -112,12 +134,19 @@ def discover(seed: Seed, outlets: Sequence[OutletEntry], sources: Sequence[str],
     m = the_model or model()
     polite = settings.politeness()
     since, until = window_of(seed, window, now)
-    ctx = Context(outlets, since, until, settings, polite, gdelt_url)
+    ctx = Context(outlets, since, until, settings, polite, gdelt_url, centre=None if seed.query else seed.published)
     if found is None:
         raw, reports = ask_sources(seed, sources, ctx)
     else:
         raw, reports = list(found), [SourceReport("given", len(found))]
-    candidates = [c for c in dedupe(raw) if not seed.url or normalise_url(c.url) != normalise_url(seed.url)]
+    unusable = [c for c in raw if not is_web(c.url)]
+    if unusable:
+        ctx.notes.append(f"{len(unusable)} candidate(s) without an http(s) address left out (first: "
+                         f"{unusable[0].outlet}: {unusable[0].url[:80]!r})")
+    candidates = dedupe([c for c in raw if is_web(c.url)])
+    if not seed.query and not seed.outlet:
+        seed = _seed_outlet_from(seed, candidates, ctx.notes)
+    candidates = [c for c in candidates if not seed.url or normalise_url(c.url) != normalise_url(seed.url)]
     judged_out: list[Judged] = []
     kept = []
     for c in candidates:
@@ -137,6 +166,10 @@ def discover(seed: Seed, outlets: Sequence[OutletEntry], sources: Sequence[str],
     if seed.query and kept:
         seed, kept = _seed_from_query(seed, kept, m, settings, polite, cache, read_pages, discovery)
         discovery.seed = seed
+    if seed.query:   # no result carries the query's words: nothing to compare with
+        discovery.judged = [Judged(c, {}, reason=f"does not carry half the words of the query {seed.title!r}")
+                            for c in kept] + judged_out
+        return discovery
     judged = signals(seed, kept)
     _confirm(seed, judged, m, settings, polite, cache, read_pages)
     discovery.chosen = choose(judged, m, seed.outlet, most)
@@ -144,10 +177,27 @@ def discover(seed: Seed, outlets: Sequence[OutletEntry], sources: Sequence[str],
     return discovery
 
 
+def _seed_outlet_from(seed: Seed, candidates: Sequence[Candidate], notes: list[str]) -> Seed:
+    """A seed whose outlet is not known (a saved page naming neither its address nor its site): the
+    outlet of the one candidate with the seed's very title is taken for it, since its own pages are not
+    versions of it; otherwise a note says so."""
+    title = " ".join(seed.title.casefold().split())
+    same = {c.outlet: c for c in candidates if " ".join(c.title.casefold().split()) == title}
+    if len(same) == 1:
+        c = next(iter(same.values()))
+        notes.append(f"the seed page names no outlet: taken to be {c.outlet}'s {c.url} (the same title); "
+                     "give --seed-outlet if it is not")
+        return replace(seed, outlet=c.outlet, url=seed.url or c.url)
+    notes.append("the seed page names no outlet" + (f" and {len(same)} outlets carry its title" if same else "")
+                 + ": its own outlet's pages may be proposed as versions; give --seed-outlet")
+    return seed
+
+
 def _seed_from_query(seed: Seed, kept: list[Candidate], m: Model, settings: FetchSettings, polite: Politeness,
                      cache: SnapshotCache | None, read_pages: bool, discovery: Discovery) -> tuple[Seed, list[Candidate]]:
     """A query has no lede to compare with: the result closest to it, read, becomes the seed article."""
-    ranked = sorted(signals(seed, kept), key=lambda j: -m.listing_probability(j.signals))
+    ranked = sorted((j for j in signals(seed, kept) if _answers(seed, j.candidate)),
+                    key=lambda j: -m.listing_probability(j.signals))
     for j in ranked[:3]:
         article = _read(j.candidate, settings, polite, cache) if read_pages else None
         if isinstance(article, str):
@@ -162,6 +212,18 @@ def _seed_from_query(seed: Seed, kept: list[Candidate], m: Model, settings: Fetc
     return seed, kept
 
 
+QUERY_SHARE = 0.5   # of a query's words a result must carry (stemmed) to become the seed
+
+
+def _answers(query: Seed, c: Candidate) -> bool:
+    """Whether ``c``'s title and description carry at least :data:`QUERY_SHARE` of the query's words."""
+    from parallax.discover.match import _terms
+
+    wanted = set(_terms(query.title, query.language))
+    have = set(_terms(f"{c.title} {c.description}", query.language))
+    return bool(wanted) and len(wanted & have) >= QUERY_SHARE * len(wanted)
+
+
 def _confirm(seed: Seed, judged: list[Judged], m: Model, settings: FetchSettings, polite: Politeness,
              cache: SnapshotCache | None, read_pages: bool) -> None:
     """Stage 2: each outlet's ``m.shortlist`` best by the listing get their lede read and their final score;
@@ -169,7 +231,7 @@ def _confirm(seed: Seed, judged: list[Judged], m: Model, settings: FetchSettings
     by_outlet: dict[str, list[Judged]] = {}
     for j in judged:
         j.score = m.listing_probability(j.signals)
-        if j.candidate.outlet != seed.outlet:
+        if j.candidate.outlet.casefold() != seed.outlet.casefold():
             by_outlet.setdefault(j.candidate.outlet, []).append(j)
     short: list[Judged] = []
     for outlet, items in by_outlet.items():

@@ -296,7 +296,7 @@ def choose(judged: Sequence[Judged], model: Model, seed_outlet: str = "", most: 
         by_outlet.setdefault(j.candidate.outlet, []).append(j)
     winners = []
     for outlet, items in by_outlet.items():
-        if seed_outlet and outlet == seed_outlet:
+        if seed_outlet and outlet.casefold() == seed_outlet.casefold():
             for j in items:
                 j.reason = j.reason or "the seed's own outlet"
             continue

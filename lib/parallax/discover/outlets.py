@@ -6,6 +6,11 @@ YAML, a list of outlets (or a mapping with an ``outlets:`` list and notes of one
       homepage: https://www.bbc.com/news
       feeds: [https://feeds.bbci.co.uk/news/world/rss.xml]
       sitemaps: [https://www.bbc.com/sitemaps/https-index-com-news.xml]
+      sites: [bbc.co.uk]          # optional: other hosts its pages are on
+
+A page is the outlet's when its host is the homepage's, a feed's, a sitemap's or one of ``sites``, or a
+subdomain of one (``edition.cnn.com`` is on ``cnn.com``); failing that, when it is on the same site
+(``www.cnn.com`` and ``edition.cnn.com`` are both on ``cnn.com``).
 
 A bundled starter list (``parallax/data/outlets.yaml``, dated) is used unless ``--outlets`` names
 another; copy it, check it and edit it: feeds move and outlets change them without notice.
@@ -24,7 +29,8 @@ import yaml
 from parallax.errors import SpecError
 from parallax.spec import read_capped
 
-FIELDS = {"name", "homepage", "feeds", "sitemaps"}
+FIELDS = {"name", "homepage", "feeds", "sitemaps", "sites"}
+_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go", "gv", "nic"}   # bbc.co.uk, abc.net.au
 MAX_BYTES = 2_000_000
 
 
@@ -36,11 +42,17 @@ class OutletEntry:
     homepage: str = ""
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()          # other hosts its pages are on ("bbc.co.uk")
 
     @property
     def host(self) -> str:
         """The homepage's host without ``www.`` ("bbc.com")."""
         return _host(self.homepage)
+
+    @property
+    def hosts(self) -> set[str]:
+        """Every host of the outlet: its homepage's, its feeds' and sitemaps', and ``sites``."""
+        return {self.host, *(_host(u) for u in self.feeds + self.sitemaps), *self.sites} - {""}
 
 
 def _host(url: str) -> str:
@@ -104,13 +116,19 @@ def _entry(label: str, i: int, item: Any) -> OutletEntry:
         if not isinstance(value, list) or not all(isinstance(u, str) and _is_web(u) for u in value):
             raise SpecError(label, f"{where}.{key}", "expected a list of http(s) URLs", f"write '{key}: [https://...]'")
         urls[key] = tuple(u.strip() for u in value)
+    sites = item.get("sites") or []
+    if isinstance(sites, str):
+        sites = [sites]
+    if not isinstance(sites, list) or not all(isinstance(h, str) and _host(f"http://{h.strip()}/") for h in sites):
+        raise SpecError(label, f"{where}.sites", "expected a list of host names", "write 'sites: [example.co.uk]'")
     homepage = item.get("homepage") or ""
     if homepage and not (isinstance(homepage, str) and _is_web(homepage)):
         raise SpecError(label, f"{where}.homepage", "not an http(s) URL", "write the outlet's home page address")
     if not homepage and not urls["feeds"] and not urls["sitemaps"]:
         raise SpecError(label, where, f"{name!r} has no homepage, feeds or sitemaps",
                         "give at least its homepage (search services find its pages by it)")
-    return OutletEntry(name.strip(), str(homepage).strip(), urls["feeds"], urls["sitemaps"])
+    return OutletEntry(name.strip(), str(homepage).strip(), urls["feeds"], urls["sitemaps"],
+                       tuple(_host(f"http://{h.strip()}/") for h in sites))
 
 
 def _is_web(url: str) -> bool:
@@ -119,14 +137,30 @@ def _is_web(url: str) -> bool:
 
 
 def outlet_for(url: str, outlets: Sequence[OutletEntry]) -> OutletEntry | None:
-    """The outlet whose homepage's site ``url`` is on (``edition.cnn.com`` is on ``cnn.com``), else None."""
+    """The outlet ``url`` is on: the one with the longest of its hosts that ``url``'s host is or is under
+    (``edition.cnn.com`` is on ``cnn.com``); else the one on the same site (``www.cnn.com`` and
+    ``edition.cnn.com`` are both on ``cnn.com``), when only one is; else None."""
     host = _host(url)
+    if not host:
+        return None
     best = None
     for entry in outlets:
-        for site in {entry.host, *(_host(u) for u in entry.feeds + entry.sitemaps)} - {""}:
+        for site in entry.hosts:
             if (host == site or host.endswith("." + site)) and (best is None or len(site) > best[0]):
                 best = (len(site), entry)
-    return best[1] if best else None
+    if best:
+        return best[1]
+    same = [e for e in outlets if _site(host) in {_site(h) for h in e.hosts}]
+    return same[0] if len(same) == 1 else None
+
+
+def _site(host: str) -> str:
+    """The registered name of ``host``: its last two labels, three under a country's second level
+    (``news.bbc.co.uk`` -> ``bbc.co.uk``)."""
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
 
 
 def site_name(url: str) -> str:

@@ -19,6 +19,13 @@ from parallax.spec import PAGE_SUFFIXES
 
 _CANONICAL = re.compile(rb"""<link[^>]+rel=["']?canonical["']?[^>]*>|<meta[^>]+property=["']og:url["'][^>]*>""", re.I)
 _HREF = re.compile(rb"""(?:href|content)=["']([^"']+)["']""", re.I)
+_SITE_NAME = re.compile(rb"""<meta[^>]+property=["']og:site_name["'][^>]*>""", re.I)
+_CONTENT = re.compile(rb"""content=["']([^"']+)["']""", re.I)
+# The page fetcher's fixes speak of a spec's 'file:' and --offline; for a seed, the seed argument is the fix.
+_SEED_FIXES = (("or use --offline with a cached copy", "or save the page and give its file as the seed"),
+               ("and use 'file:'", "and give its file as the seed"), ("use 'file:'", "give its file as the seed"),
+               ("point the spec at the article's web page", "give the article's web page"),
+               ("put the final address in the spec", "give the final address"), ("the path in the spec", "the path"))
 
 
 class SeedError(ParallaxError):
@@ -30,7 +37,8 @@ def kind_of(seed: str) -> str:
     if urlsplit(seed).scheme in ("http", "https"):
         return "url"
     path = Path(seed)
-    if path.suffix.lower() in PAGE_SUFFIXES or path.exists():
+    looks_like_path = " " not in seed.strip() and (seed.startswith(("/", "./", "../", "~")) or "/" in seed or "\\" in seed)
+    if path.suffix.lower() in PAGE_SUFFIXES or path.exists() or looks_like_path:
         return "file"
     return "query"
 
@@ -46,12 +54,12 @@ def read_seed(seed: str, outlets: Sequence[OutletEntry], settings: FetchSettings
     """
     from parallax.extract.extractors import extract_snapshot
 
+    if not seed.strip():
+        raise SeedError("the seed is empty: give a URL, a saved page (.html or .txt) or a few words to search for")
+    outlet = _listed_name(outlet, outlets)
     kind = kind_of(seed)
     if kind == "query":
-        words = seed.strip()
-        if not words:
-            raise SeedError("the seed is empty: give a URL, a saved page (.html or .txt) or a few words to search for")
-        return Seed(words, query=True, outlet=outlet, language=language or "en")
+        return Seed(seed.strip(), query=True, outlet=outlet, language=language or "en")
     try:
         if kind == "url":
             snapshot = cache.get(seed) if (offline and cache) else None
@@ -67,19 +75,46 @@ def read_seed(seed: str, outlets: Sequence[OutletEntry], settings: FetchSettings
                     except OSError:
                         pass
         else:
-            path = Path(seed)
+            path = Path(seed).expanduser()
             if not path.is_file():
                 raise SeedError(f"{seed}: no such file; give a saved page (.html or .txt), a URL or a query in quotes")
             snapshot = read_file(path, "seed", settings.max_bytes)
         article = extract_snapshot(snapshot, "seed", "seed", language)
     except OutletError as exc:
-        raise SeedError(f"the seed {exc.source}: {exc.problem}" + (f"; {exc.fix}" if exc.fix else "")) from None
+        fix = exc.fix
+        for page, ours in _SEED_FIXES:
+            fix = fix.replace(page, ours)
+        raise SeedError(f"the seed {exc.source}: {exc.problem}" + (f"; {fix}" if fix else "")) from None
     url = seed if kind == "url" else (_canonical(snapshot.body) or "")
     if not outlet and url:
         entry = outlet_for(url, outlets)
-        outlet = entry.name if entry else site_name(url)
+        outlet = entry.name if entry else ""
+    if not outlet and snapshot.kind == "html":
+        outlet = _listed_name(_site_name(snapshot.body), outlets)   # og:site_name
+    if not outlet and url:
+        outlet = site_name(url)
     return Seed(article.title or article.paragraphs[0][:120], article.text, _date(article.published),
-                outlet, url, seed if kind == "file" else "", article.language or language or "en")
+                outlet, url, str(Path(seed).expanduser()) if kind == "file" else "", article.language or language or "en")
+
+
+def _listed_name(name: str, outlets: Sequence[OutletEntry]) -> str:
+    """``name`` as the outlets file spells it (matched ignoring case), else as given."""
+    folded = " ".join(name.split()).casefold()
+    for entry in outlets:
+        if entry.name.casefold() == folded:
+            return entry.name
+    return " ".join(name.split())
+
+
+def _site_name(body: bytes) -> str:
+    """The site's name a page declares (``og:site_name``)."""
+    import html
+
+    for tag in _SITE_NAME.findall(body[:200_000]):
+        content = _CONTENT.search(tag)
+        if content:
+            return html.unescape(content.group(1).decode("utf-8", errors="replace")).strip()
+    return ""
 
 
 def _canonical(body: bytes) -> str:

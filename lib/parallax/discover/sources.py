@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol, Sequence
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -37,8 +38,8 @@ from parallax.discover.outlets import OutletEntry, outlet_for, site_name
 from parallax.errors import FetchError, ParallaxError
 
 GDELT_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
-MAX_ITEMS = 2_000          # candidates one source may give (a feed or sitemap holds tens to a few thousand)
-SUB_SITEMAPS = 3           # sitemaps of an index read, news ones first
+MAX_ITEMS = 2_000          # candidates one feed or sitemap may give: those closest in date to the seed are kept
+SUB_SITEMAPS = 3           # sitemaps of an index read: news ones first, then the newest
 QUERY_TERMS = 6            # words of a search query built from the seed
 
 
@@ -61,6 +62,7 @@ class Context:
     polite: Politeness | None = None
     gdelt_url: str = ""
     notes: list[str] = field(default_factory=list)   # what went wrong short of failing (one outlet's feed)
+    centre: datetime | None = None     # the seed's date (else now): a long listing keeps the items closest to it
 
     def name_of(self, url: str) -> str:
         entry = outlet_for(url, self.outlets)
@@ -112,6 +114,10 @@ class FeedSource:
     def search(self, seed: Seed, ctx: Context) -> list[Candidate]:
         jobs = [(o, "feed", u) for o in ctx.outlets for u in o.feeds]
         jobs += [(o, "sitemap", u) for o in ctx.outlets for u in o.sitemaps]
+        bare = [o.name for o in ctx.outlets if not o.feeds and not o.sitemaps]
+        if bare:
+            ctx.notes.append(f"{self.name}: {len(bare)} outlet(s) list no feed or sitemap, so only search services find "
+                             f"their pages: {', '.join(bare[:5])}{' ...' if len(bare) > 5 else ''}")
         if not jobs:
             raise SourceError(self.name, "the outlets file lists no feeds or sitemaps", "add 'feeds:' or 'sitemaps:'")
         polite = ctx.polite or ctx.settings.politeness()
@@ -121,7 +127,9 @@ class FeedSource:
         failed = []
         for (outlet, kind, url), result in zip(jobs, results):
             if isinstance(result, Exception):
-                failed.append(f"{outlet.name}'s {kind} {url}: {getattr(result, 'problem', result)}")
+                fix = getattr(result, "fix", "")
+                failed.append(f"{outlet.name}'s {kind} {url}: {getattr(result, 'problem', result)}"
+                              + (f"; {fix}" if fix else ""))
             else:
                 out += result
         ctx.notes += [f"{self.name}: {f}" for f in failed]
@@ -136,27 +144,52 @@ class FeedSource:
             with requests.Session() as session:
                 body = fetch_data(url, outlet.name, ctx.settings, session, polite)
                 if kind == "feed":
-                    return read_feed(body, outlet.name, ctx)[:MAX_ITEMS]
-                return read_sitemap(body, outlet.name, ctx, lambda u: fetch_data(u, outlet.name, ctx.settings,
-                                                                                  session, polite))[:MAX_ITEMS]
+                    items = read_feed(body, outlet.name, ctx, base=url)
+                else:
+                    items = read_sitemap(body, outlet.name, ctx, lambda u: fetch_data(u, outlet.name, ctx.settings,
+                                                                                       session, polite), base=url)
+                return closest(items, ctx, f"{outlet.name}'s {kind} {url}")
         except (FetchError, SourceError) as exc:
             return exc
         except Exception as exc:  # a malformed feed costs that feed, not the discovery
             return SourceError(url, f"could not be read ({exc.__class__.__name__}: {exc})")
 
 
-def read_feed(body: bytes, outlet: str, ctx: Context | None = None) -> list[Candidate]:
-    """The items of an RSS or Atom feed (feedparser) as candidates of ``outlet``."""
+def closest(items: list[Candidate], ctx: Context, label: str, most: int = MAX_ITEMS) -> list[Candidate]:
+    """At most ``most`` of ``items``: those closest in date to the seed (to now for an undated seed),
+    the undated after the dated; a note says how many were left out."""
+    if len(items) <= most:
+        return items
+    centre = ctx.centre or datetime.now(timezone.utc)
+
+    def distance(c: Candidate) -> float:
+        return abs((c.published - centre).total_seconds()) if c.published else float("inf")
+
+    kept = sorted(items, key=distance)[:most]
+    ctx.notes.append(f"{label}: {len(items):,} items, the {most:,} closest in date to the seed are compared")
+    return kept
+
+
+def _web_url(url: str, base: str = "") -> str:
+    """``url`` made absolute against ``base``; "" unless it is an http(s) address."""
+    url = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.hostname else ""
+
+
+def read_feed(body: bytes, outlet: str, ctx: Context | None = None, base: str = "") -> list[Candidate]:
+    """The items of an RSS or Atom feed (feedparser) as candidates of ``outlet``; relative links are
+    resolved against the feed's address ``base``."""
     import feedparser
 
-    parsed = feedparser.parse(body)
+    parsed = feedparser.parse(body, response_headers={"content-location": base} if base else None)
     if not parsed.entries and not parsed.get("version"):
         why = parsed.get("bozo_exception")
         raise SourceError(outlet, "not a feed (neither RSS nor Atom" + (f": {why}" if why else "") + ")",
                           "check the feed's address in the outlets file")
     out = []
     for e in parsed.entries:
-        link, title = e.get("link", ""), _plain(e.get("title", ""))
+        link, title = _web_url(e.get("link", ""), base), _plain(e.get("title", ""))
         if not link or not title:
             continue
         when = e.get("published_parsed") or e.get("updated_parsed")
@@ -166,22 +199,34 @@ def read_feed(body: bytes, outlet: str, ctx: Context | None = None) -> list[Cand
 
 
 def read_sitemap(body: bytes, outlet: str, ctx: Context | None = None,
-                 fetch: Callable[[str], bytes] | None = None, depth: int = 0) -> list[Candidate]:
+                 fetch: Callable[[str], bytes] | None = None, depth: int = 0, base: str = "") -> list[Candidate]:
     """The pages of a sitemap (ultimate-sitemap-parser) as candidates of ``outlet``: a news sitemap's
-    titles and dates; an index's news sitemaps (at most :data:`SUB_SITEMAPS`) read through ``fetch``."""
+    titles and dates; of an index, at most :data:`SUB_SITEMAPS` sitemaps read through ``fetch`` (news
+    ones first, then the newest by ``lastmod``); one that fails is a note while the others answer."""
     from usp.objects.sitemap import AbstractIndexSitemap, InvalidSitemap
     from usp.tree import sitemap_from_str
 
-    tree = sitemap_from_str(body.decode("utf-8", errors="replace"))
+    tree = sitemap_from_str(_xml_text(body))
     if isinstance(tree, InvalidSitemap):
-        raise SourceError(outlet, f"not a sitemap ({tree.reason})")
+        raise SourceError(outlet, f"not a sitemap ({tree.reason})", "check the sitemap's address in the outlets file")
     if isinstance(tree, AbstractIndexSitemap):
         if fetch is None or depth >= 2:
             return []
-        subs = sorted((s.url for s in tree.sub_sitemaps), key=lambda u: "news" not in u.lower())[:SUB_SITEMAPS]
-        out = []
+        subs = _pick_sub_sitemaps(body, [s.url for s in tree.sub_sitemaps], base)
+        if len(subs) < len(tree.sub_sitemaps) and ctx is not None:
+            ctx.notes.append(f"{outlet}'s sitemap index {base}: {len(subs)} of its {len(tree.sub_sitemaps)} sitemaps read "
+                             f"(news ones and the newest); list another in the outlets file to read it")
+        out: list[Candidate] = []
+        errors: list[ParallaxError] = []
         for url in subs:
-            out += read_sitemap(fetch(url), outlet, ctx, fetch, depth + 1)
+            try:
+                out += read_sitemap(fetch(url), outlet, ctx, fetch, depth + 1, base=url)
+            except (FetchError, SourceError) as exc:
+                errors.append(exc)
+                if ctx is not None:
+                    ctx.notes.append(f"{outlet}'s sitemap {url} (in {base}): {getattr(exc, 'problem', exc)}")
+        if errors and len(errors) == len(subs):
+            raise errors[0]
         return out
     out = []
     for page in tree.all_pages():
@@ -190,17 +235,61 @@ def read_sitemap(body: bytes, outlet: str, ctx: Context | None = None,
         published = (story.publish_date if story else None) or page.last_modified
         if published is not None and published.tzinfo is None:
             published = published.replace(tzinfo=timezone.utc)
+        link = _web_url(page.url, base)
         if not title:
-            title = _title_from_url(page.url)   # a plain sitemap: the URL's words are all there is
+            title = _title_from_url(link)   # a plain sitemap: the URL's words are all there is
+        if not link or not title:
+            continue
         keywords = ", ".join(story.keywords or []) if story else ""
-        out.append(Candidate(outlet, page.url, title, keywords, published, "feeds"))
+        out.append(Candidate(outlet, link, title, keywords, published, "feeds"))
     return out
 
 
+_SUB = re.compile(r"<(?:\w+:)?sitemap>(.*?)</(?:\w+:)?sitemap>", re.S | re.I)
+_LOC = re.compile(r"<(?:\w+:)?loc>\s*(.*?)\s*</", re.S | re.I)
+_LASTMOD = re.compile(r"<(?:\w+:)?lastmod>\s*(.*?)\s*</", re.S | re.I)
+
+
+def _pick_sub_sitemaps(body: bytes, urls: list[str], base: str) -> list[str]:
+    """The :data:`SUB_SITEMAPS` sitemaps of an index to read: news ones first, then by ``lastmod``
+    (the newest first; usp keeps only the addresses, so the dates are read from the index here), then the
+    last listed (indexes are most often written oldest first)."""
+    import html as htmlmod
+
+    lastmod: dict[str, str] = {}
+    for block in _SUB.findall(_xml_text(body)):
+        loc, mod = _LOC.search(block), _LASTMOD.search(block)
+        if loc and mod:
+            lastmod[htmlmod.unescape(loc.group(1))] = mod.group(1)[:10]
+    ranked = urls[::-1]                                              # the last listed first,
+    ranked.sort(key=lambda u: lastmod.get(u, ""), reverse=True)      # then the newest (undated last),
+    ranked.sort(key=lambda u: "news" not in u.lower())               # news sitemaps first (sorts are stable)
+    return [_web_url(u, base) or u for u in ranked[:SUB_SITEMAPS]]
+
+
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([\w.:-]+)["']""")
+
+
+def _xml_text(body: bytes) -> str:
+    """A sitemap's text in the encoding its XML declaration names (UTF-8 otherwise)."""
+    match = _XML_ENCODING.match(body[:200])
+    encoding = match.group(1).decode("ascii") if match else "utf-8"
+    if body.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    try:
+        return body.decode(encoding, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
 def _title_from_url(url: str) -> str:
-    slug = url.rstrip("/").rsplit("/", 1)[-1]
-    slug = re.sub(r"\.\w{2,5}$", "", slug)
-    return " ".join(w for w in re.split(r"[-_]+", slug) if w and not w.isdigit())
+    """The words of the URL's last path segment that has any (".../russia-drone-claim/3" -> "russia drone claim")."""
+    for slug in reversed(urlsplit(url).path.strip("/").split("/")):
+        slug = re.sub(r"\.\w{2,5}$", "", slug)
+        words = [w for w in re.split(r"[-_+]+", slug) if w and not w.isdigit()]
+        if words and any(len(w) > 2 and w.isalpha() for w in words):
+            return " ".join(words)
+    return ""
 
 
 def _plain(html: str) -> str:
@@ -235,15 +324,20 @@ class GdeltSource:
         except json.JSONDecodeError:
             said = body.decode("utf-8", errors="replace").strip().splitlines()[0][:200] if body.strip() else "nothing"
             raise SourceError(self.name, f"did not answer with JSON: {said!r}", "change the seed's words or try later") from None
-        if not isinstance(data, dict):
-            raise SourceError(self.name, "answered JSON that is not an article list")
+        articles = data.get("articles", []) if isinstance(data, dict) else None
+        if not isinstance(articles, list):
+            kind = type(articles).__name__ if isinstance(data, dict) else type(data).__name__
+            raise SourceError(self.name, f"answered JSON that is not an article list ({kind} where "
+                              "{\"articles\": [...]} was expected)", "check --gdelt-url: it must be a DOC 2.0 API address")
         out = []
-        for a in (data.get("articles") or [])[:MAX_ITEMS]:
-            if not isinstance(a, dict) or not a.get("url") or not a.get("title"):
+        for a in articles:
+            if not isinstance(a, dict) or not isinstance(a.get("url"), str) or not isinstance(a.get("title"), str):
                 continue
-            out.append(Candidate(ctx.name_of(a["url"]), a["url"], _plain(str(a["title"])), "",
-                                 _gdelt_date(str(a.get("seendate", ""))), self.name))
-        return out
+            url = _web_url(a["url"])
+            if url and a["title"].strip():
+                out.append(Candidate(ctx.name_of(url), url, _plain(a["title"]), "",
+                                     _gdelt_date(str(a.get("seendate", ""))), self.name))
+        return closest(out, ctx, self.name)
 
 
 def _gdelt_date(text: str) -> datetime | None:
@@ -281,18 +375,22 @@ class MediaCloudSource:
                 warnings.simplefilter("ignore", UserWarning)
                 stories, _ = api.story_list(query, since.date(), until.date(), collection_ids=collections, page_size=500)
         except Exception as exc:  # the client raises its own errors and requests'
-            raise SourceError(self.name, f"the search failed ({exc.__class__.__name__}: {str(exc)[:160]})",
+            said = " ".join(re.sub(r"<[^>]+>", " ", str(exc)).split())[:160]
+            raise SourceError(self.name, f"the search failed ({exc.__class__.__name__}: {said})",
                               "check the key and your connection") from None
         out = []
-        for s in stories[:MAX_ITEMS]:
-            if not s.get("url") or not s.get("title"):
+        for s in stories:
+            if not isinstance(s, dict) or not isinstance(s.get("url"), str) or not isinstance(s.get("title"), str):
+                continue
+            url = _web_url(s["url"])
+            if not url:
                 continue
             day = s.get("publish_date")
             published = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc) if day else None
-            entry = outlet_for(s["url"], ctx.outlets)
-            name = entry.name if entry else (s.get("media_name") or site_name(s["url"]))
-            out.append(Candidate(name, s["url"], _plain(s["title"]), "", published, self.name))
-        return out
+            entry = outlet_for(url, ctx.outlets)
+            name = entry.name if entry else (s.get("media_name") or site_name(url))
+            out.append(Candidate(name, url, _plain(s["title"]), "", published, self.name))
+        return closest(out, ctx, self.name)
 
 
 register("feeds", FeedSource)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from parallax.discover.find import Discovery
 from parallax.discover.match import FEATURES, Judged, why
-from parallax.errors import printable
+from parallax.errors import SpecError, printable
 from parallax.spec import KEY_MAX_CHARS, load_spec, slugify
 
-TABLE_COLUMNS = ("outlet", "url", "title", "published", "source", "score", "accepted", "reason",
+TABLE_COLUMNS = ("outlet", "url", "title", "date", "source", "score", "accepted", "reason",
                  *FEATURES, "note")
 
 
@@ -28,9 +28,22 @@ def story_id(title: str) -> str:
     return (out or "story")[:KEY_MAX_CHARS]
 
 
-def table_path(spec_path: Path) -> Path:
-    """Where the candidates table of a spec goes: ``story.yaml`` -> ``story.candidates.csv``."""
-    return spec_path.with_name(spec_path.stem + ".candidates.csv")
+def table_path(spec_path: Path, kept: bool = False) -> Path:
+    """Where the candidates table of a spec goes: ``story.yaml`` -> ``story.candidates.csv``; with
+    ``kept`` (no new spec, and an earlier one is kept with its table) -> ``story.candidates.unused.csv``."""
+    return spec_path.with_name(spec_path.stem + (".candidates.unused.csv" if kept else ".candidates.csv"))
+
+
+def check_out(spec_path: Path) -> str:
+    """Why the spec cannot be written at ``spec_path`` ("" when it can), asked before discovering."""
+    parent = spec_path.resolve().parent
+    if spec_path.is_dir():
+        return f"{spec_path} is a folder; give the spec's file name (e.g. {spec_path / 'story.yaml'})"
+    if not parent.is_dir():
+        return f"{parent} is not a folder (it does not exist or is a file); create it or choose another --out"
+    if not os.access(parent, os.W_OK):
+        return f"{parent} cannot be written to; choose another --out"
+    return ""
 
 
 def write_table(discovery: Discovery, path: Path) -> None:
@@ -100,7 +113,10 @@ def write_spec(discovery: Discovery, spec_path: Path, seed_arg: str) -> None:
     tmp.write_text(text, encoding="utf-8")
     try:
         load_spec(tmp)
-    except Exception:
+    except SpecError as exc:
+        tmp.unlink(missing_ok=True)
+        raise SpecError(str(spec_path), exc.field, exc.problem, exc.fix) from None
+    except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp, spec_path)
