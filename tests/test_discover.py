@@ -453,8 +453,14 @@ def test_a_sitemap_index_reads_the_news_and_newest_sitemaps_and_survives_one_fai
     assert [c.url for c in got] == ["https://a.example/s-latest.html", "https://a.example/s-2020.html"]
     assert any("https://a.example/s-gone.xml" in n and "HTTP 404" in n for n in ctx.notes)
     assert any("3 of its 5 sitemaps read" in n for n in ctx.notes)
-    with pytest.raises(sources.FetchError):   # every one failing fails the sitemap
+    with pytest.raises(sources.SourceError, match=r"none of the 3 sitemaps it lists could be read \(first: "
+                       r"https://a.example/s-gone.xml: HTTP 404"):   # every one failing fails the index, naming them
         sources.read_sitemap(index, "A", sources.Context([]), lambda u: fetch("https://a.example/s-gone.xml"))
+    relative = index.replace(b"https://a.example/s-gone.xml", b"/news/s-gone.xml").replace(b"https://a.example/s-2019",
+                                                                                               b"s-2019")
+    asked.clear()
+    sources.read_sitemap(relative, "A", sources.Context([]), fetch, base="https://a.example/maps/index.xml")
+    assert asked[0] == "https://a.example/news/s-gone.xml"   # relative <loc>s resolved against the index's address
 
 
 def test_a_long_listing_keeps_the_items_closest_to_the_seeds_date() -> None:
@@ -500,6 +506,17 @@ def test_outlets_are_known_by_their_site_and_other_hosts() -> None:
     two = [outlets.OutletEntry("ABC", "https://abcnews.go.com/"), outlets.OutletEntry("ESPN", "https://espn.go.com/")]
     assert outlets.outlet_for("https://www.go.com/x", two) is None          # two outlets on the site: neither
     assert outlets.outlet_for("https://abcnews.go.com/x", two).name == "ABC"
+    blog = [outlets.OutletEntry("Meridian", "https://meridian.substack.com/")]
+    assert outlets.outlet_for("https://kyivnotes.substack.com/p/x", blog) is None   # one platform, two outlets
+    assert outlets.outlet_for("https://amp.meridian.substack.com/p/x", blog).name == "Meridian"
+
+
+@pytest.mark.parametrize("sites", ["http://127.0.0.5:8765/", "[https://bbc.co.uk]", "['bad host']", "[com]", "['*.x.com']"])
+def test_sites_must_be_host_names(tmp_path: Path, sites: str) -> None:
+    path = tmp_path / "outlets.yaml"
+    path.write_text(f"- name: A\n  homepage: https://a.example/\n  sites: {sites}\n", encoding="utf-8")
+    with pytest.raises(SpecError, match=r"outlets\[0\]\.sites: expected a list of host names"):
+        outlets.load_outlets(path)
 
 
 def test_a_query_no_result_answers_chooses_nothing() -> None:

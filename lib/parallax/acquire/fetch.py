@@ -352,7 +352,8 @@ def fetch_data(url: str, name: str, settings: FetchSettings = FetchSettings(), s
 
 
 _PAGE_ONLY = (", or save the page and use 'file:'", ", or use --offline with a cached copy",
-              "save the page from a browser and use 'file:', or, ", ": save the page from a browser and use 'file:'")
+              "save the page from a browser and use 'file:', or, ", ": save the page from a browser and use 'file:'",
+              ", or use an archived copy")
 
 
 def _data_fix(fix: str) -> str:

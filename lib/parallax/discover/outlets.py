@@ -9,8 +9,9 @@ YAML, a list of outlets (or a mapping with an ``outlets:`` list and notes of one
       sites: [bbc.co.uk]          # optional: other hosts its pages are on
 
 A page is the outlet's when its host is the homepage's, a feed's, a sitemap's or one of ``sites``, or a
-subdomain of one (``edition.cnn.com`` is on ``cnn.com``); failing that, when it is on the same site
-(``www.cnn.com`` and ``edition.cnn.com`` are both on ``cnn.com``).
+subdomain of one (``edition.cnn.com`` is on ``cnn.com``); failing that, when the two differ only by an
+edition's label (``www.cnn.com`` and ``edition.cnn.com``: ``us.``, ``uk.``, ``amp.``, ``m.``...). Two
+outlets on one platform (``a.substack.com``, ``b.substack.com``) stay two.
 
 A bundled starter list (``parallax/data/outlets.yaml``, dated) is used unless ``--outlets`` names
 another; copy it, check it and edit it: feeds move and outlets change them without notice.
@@ -18,6 +19,7 @@ another; copy it, check it and edit it: feeds move and outlets change them witho
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,7 +32,9 @@ from parallax.errors import SpecError
 from parallax.spec import read_capped
 
 FIELDS = {"name", "homepage", "feeds", "sitemaps", "sites"}
-_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go", "gv", "nic"}   # bbc.co.uk, abc.net.au
+_EDITIONS = {"www", "edition", "editions", "international", "int", "global", "us", "uk", "eu", "en", "amp", "m",
+             "mobile"}   # labels that name an edition of one site, not another site
+_HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
 MAX_BYTES = 2_000_000
 
 
@@ -119,8 +123,9 @@ def _entry(label: str, i: int, item: Any) -> OutletEntry:
     sites = item.get("sites") or []
     if isinstance(sites, str):
         sites = [sites]
-    if not isinstance(sites, list) or not all(isinstance(h, str) and _host(f"http://{h.strip()}/") for h in sites):
-        raise SpecError(label, f"{where}.sites", "expected a list of host names", "write 'sites: [example.co.uk]'")
+    if not isinstance(sites, list) or not all(isinstance(h, str) and _HOST.match(h.strip().lower()) for h in sites):
+        raise SpecError(label, f"{where}.sites", "expected a list of host names (no http://, no path)",
+                        "write 'sites: [example.co.uk]'")
     homepage = item.get("homepage") or ""
     if homepage and not (isinstance(homepage, str) and _is_web(homepage)):
         raise SpecError(label, f"{where}.homepage", "not an http(s) URL", "write the outlet's home page address")
@@ -128,7 +133,7 @@ def _entry(label: str, i: int, item: Any) -> OutletEntry:
         raise SpecError(label, where, f"{name!r} has no homepage, feeds or sitemaps",
                         "give at least its homepage (search services find its pages by it)")
     return OutletEntry(name.strip(), str(homepage).strip(), urls["feeds"], urls["sitemaps"],
-                       tuple(_host(f"http://{h.strip()}/") for h in sites))
+                       tuple(_host(f"http://{h.strip().lower()}/") for h in sites))
 
 
 def _is_web(url: str) -> bool:
@@ -138,8 +143,8 @@ def _is_web(url: str) -> bool:
 
 def outlet_for(url: str, outlets: Sequence[OutletEntry]) -> OutletEntry | None:
     """The outlet ``url`` is on: the one with the longest of its hosts that ``url``'s host is or is under
-    (``edition.cnn.com`` is on ``cnn.com``); else the one on the same site (``www.cnn.com`` and
-    ``edition.cnn.com`` are both on ``cnn.com``), when only one is; else None."""
+    (``edition.cnn.com`` is on ``cnn.com``); else the one whose host differs from it only by an edition's
+    label (``www.cnn.com`` and ``edition.cnn.com``), when only one does; else None."""
     host = _host(url)
     if not host:
         return None
@@ -150,17 +155,15 @@ def outlet_for(url: str, outlets: Sequence[OutletEntry]) -> OutletEntry | None:
                 best = (len(site), entry)
     if best:
         return best[1]
-    same = [e for e in outlets if _site(host) in {_site(h) for h in e.hosts}]
+    same = [e for e in outlets if _edition_free(host) in {_edition_free(h) for h in e.hosts}]
     return same[0] if len(same) == 1 else None
 
 
-def _site(host: str) -> str:
-    """The registered name of ``host``: its last two labels, three under a country's second level
-    (``news.bbc.co.uk`` -> ``bbc.co.uk``)."""
+def _edition_free(host: str) -> str:
+    """``host`` without a leading edition label (``edition.cnn.com`` -> ``cnn.com``), when more than two
+    labels are left."""
     labels = host.split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    return ".".join(labels[1:]) if len(labels) > 2 and labels[0] in _EDITIONS else host
 
 
 def site_name(url: str) -> str:

@@ -19,6 +19,7 @@ the User-Agent, the size cap), except Media Cloud's client, which keeps its own 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import warnings
@@ -203,10 +204,17 @@ def read_sitemap(body: bytes, outlet: str, ctx: Context | None = None,
     """The pages of a sitemap (ultimate-sitemap-parser) as candidates of ``outlet``: a news sitemap's
     titles and dates; of an index, at most :data:`SUB_SITEMAPS` sitemaps read through ``fetch`` (news
     ones first, then the newest by ``lastmod``); one that fails is a note while the others answer."""
+    import html as htmlmod
+
     from usp.objects.sitemap import AbstractIndexSitemap, InvalidSitemap
     from usp.tree import sitemap_from_str
 
-    tree = sitemap_from_str(_xml_text(body))
+    logging.getLogger("usp").setLevel(logging.ERROR)   # what it skips is reported here, not logged to the terminal
+    text = _xml_text(body)
+    if base:   # the protocol wants absolute <loc>s; some sites write them relative
+        text = _RELATIVE_LOC.sub(lambda m: m.group(1) + htmlmod.escape(_web_url(htmlmod.unescape(m.group(2)), base)
+                                                                      or htmlmod.unescape(m.group(2)), quote=False), text)
+    tree = sitemap_from_str(text)
     if isinstance(tree, InvalidSitemap):
         raise SourceError(outlet, f"not a sitemap ({tree.reason})", "check the sitemap's address in the outlets file")
     if isinstance(tree, AbstractIndexSitemap):
@@ -226,7 +234,10 @@ def read_sitemap(body: bytes, outlet: str, ctx: Context | None = None,
                 if ctx is not None:
                     ctx.notes.append(f"{outlet}'s sitemap {url} (in {base}): {getattr(exc, 'problem', exc)}")
         if errors and len(errors) == len(subs):
-            raise errors[0]
+            first = errors[0]
+            raise SourceError(outlet, f"none of the {len(subs)} sitemaps it lists could be read (first: "
+                              f"{getattr(first, 'source', subs[0])}: {getattr(first, 'problem', first)})",
+                              "check the sitemaps of the index, and list a readable one in the outlets file")
         return out
     out = []
     for page in tree.all_pages():
@@ -245,6 +256,7 @@ def read_sitemap(body: bytes, outlet: str, ctx: Context | None = None,
     return out
 
 
+_RELATIVE_LOC = re.compile(r"(<(?:\w+:)?loc>\s*)(?!https?://)([^<\s][^<]*?)(?=\s*</)", re.I)
 _SUB = re.compile(r"<(?:\w+:)?sitemap>(.*?)</(?:\w+:)?sitemap>", re.S | re.I)
 _LOC = re.compile(r"<(?:\w+:)?loc>\s*(.*?)\s*</", re.S | re.I)
 _LASTMOD = re.compile(r"<(?:\w+:)?lastmod>\s*(.*?)\s*</", re.S | re.I)
@@ -260,7 +272,8 @@ def _pick_sub_sitemaps(body: bytes, urls: list[str], base: str) -> list[str]:
     for block in _SUB.findall(_xml_text(body)):
         loc, mod = _LOC.search(block), _LASTMOD.search(block)
         if loc and mod:
-            lastmod[htmlmod.unescape(loc.group(1))] = mod.group(1)[:10]
+            address = htmlmod.unescape(loc.group(1))
+            lastmod[_web_url(address, base) or address] = mod.group(1)[:10]
     ranked = urls[::-1]                                              # the last listed first,
     ranked.sort(key=lambda u: lastmod.get(u, ""), reverse=True)      # then the newest (undated last),
     ranked.sort(key=lambda u: "news" not in u.lower())               # news sitemaps first (sorts are stable)
@@ -333,7 +346,7 @@ class GdeltSource:
         for a in articles:
             if not isinstance(a, dict) or not isinstance(a.get("url"), str) or not isinstance(a.get("title"), str):
                 continue
-            url = _web_url(a["url"])
+            url = _web_url(a["url"]) or a["url"].strip()[:300]   # one without an http(s) address is a note later
             if url and a["title"].strip():
                 out.append(Candidate(ctx.name_of(url), url, _plain(a["title"]), "",
                                      _gdelt_date(str(a.get("seendate", ""))), self.name))
@@ -382,7 +395,7 @@ class MediaCloudSource:
         for s in stories:
             if not isinstance(s, dict) or not isinstance(s.get("url"), str) or not isinstance(s.get("title"), str):
                 continue
-            url = _web_url(s["url"])
+            url = _web_url(s["url"]) or s["url"].strip()[:300]   # one without an http(s) address is a note later
             if not url:
                 continue
             day = s.get("publish_date")
