@@ -112,7 +112,7 @@ def main() -> int:
         # the server's port is known once it listens, so the files are written after
         outlets_file, urls = build(folder, arts, base)
         outlets = load_outlets(outlets_file)
-        by_url = {u: a for a in arts for u in [urls[a["id"]]]}
+        by_url = {urls[a["id"]]: a for a in arts}
         rows = []
         for window in (None, 3.0):
             tp = fp = fn = 0

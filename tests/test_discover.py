@@ -555,8 +555,9 @@ def test_an_unwritable_out_is_refused_before_discovering(tmp_path: Path, make, p
     from parallax.discover import write
 
     assert problem in write.check_out(make(tmp_path)) and write.check_out(tmp_path / "story.yaml") == ""
-    done = subprocess.run([PY, "-m", "parallax.cli", "discover", "anything at all", "--out", str(make(tmp_path))],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([PY, "-m", "parallax.cli", "discover", "anything at all", "--sources", "gdelt",
+                           "--gdelt-url", "http://127.0.0.1:9/gdelt", "--out", str(make(tmp_path))],
+                          capture_output=True, text=True, timeout=120)   # were --out not checked first: a closed port
     assert done.returncode == 2 and problem in done.stderr and "Traceback" not in done.stderr
 
 

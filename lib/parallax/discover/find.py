@@ -11,16 +11,19 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from parallax.acquire.fetch import FetchSettings, SnapshotCache, fetch_url
+from parallax.acquire import snapshot as snap
+from parallax.acquire.fetch import FetchSettings, SnapshotCache, fetch_url, get_snapshot
 from parallax.acquire.polite import Politeness
-from parallax.discover.match import Candidate, Judged, Model, Seed, choose, lede_sentences, lede_signal, model, signals
-from parallax.discover.outlets import OutletEntry
-from parallax.discover.sources import SOURCES, Context, SourceError
+from parallax.discover.match import (Candidate, Judged, Model, Seed, _terms, choose, lede_sentences, lede_signal,
+                                     model, signals)
+from parallax.discover.outlets import OutletEntry, is_web
+from parallax.discover.sources import SOURCES, Context, SourceError, closest
 from parallax.errors import OutletError
+from parallax.spec import Outlet
 
 _TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "cmpid", "ocid", "smid", "smtyp",
              "ref", "ref_src", "ref_url", "_ga"}   # and every utm_* parameter
-MAX_CANDIDATES = 20_000   # compared at once (40 outlets' feeds and sitemaps hold a few thousand); the newest are kept
+MAX_CANDIDATES = 20_000   # compared at once (40 outlets' feeds and sitemaps hold a few thousand); the closest in date are kept
 
 
 @dataclass
@@ -65,11 +68,6 @@ def normalise_url(url: str) -> str:
     """:func:`clean_url` with the scheme and host lowercased, for finding duplicates."""
     parts = urlsplit(clean_url(url))
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
-
-
-def is_web(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def window_of(seed: Seed, window: timedelta | None, now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
@@ -155,10 +153,7 @@ def discover(seed: Seed, outlets: Sequence[OutletEntry], sources: Sequence[str],
                                                   f"{since:%Y-%m-%d} to {until:%Y-%m-%d})"))
         else:
             kept.append(c)
-    if len(kept) > MAX_CANDIDATES:
-        kept.sort(key=lambda c: c.published or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
-        ctx.notes.append(f"{len(kept):,} candidates: the newest {MAX_CANDIDATES:,} are compared (narrow --window)")
-        kept = kept[:MAX_CANDIDATES]
+    kept = closest(kept, ctx, "all sources (narrow --window)", MAX_CANDIDATES)
     discovery = Discovery(seed, judged_out, [], reports, ctx.notes, since, until)
     if since is not None and seed.published is None and not seed.query:
         ctx.notes.append(f"the seed page gives no date: the window is {since:%Y-%m-%d} to {until:%Y-%m-%d} (up to now); "
@@ -202,7 +197,7 @@ def _seed_from_query(seed: Seed, kept: list[Candidate], m: Model, settings: Fetc
         article = _read(j.candidate, settings, polite, cache) if read_pages else None
         if isinstance(article, str):
             continue
-        text = "\n\n".join(article.paragraphs) if article is not None else j.candidate.description
+        text = article.text if article is not None else j.candidate.description
         published = j.candidate.published
         new = Seed(j.candidate.title, text, published, j.candidate.outlet, j.candidate.url, "", seed.language)
         j.score, j.accepted = m.listing_probability(j.signals), True
@@ -217,8 +212,6 @@ QUERY_SHARE = 0.5   # of a query's words a result must carry (stemmed) to become
 
 def _answers(query: Seed, c: Candidate) -> bool:
     """Whether ``c``'s title and description carry at least :data:`QUERY_SHARE` of the query's words."""
-    from parallax.discover.match import _terms
-
     wanted = set(_terms(query.title, query.language))
     have = set(_terms(f"{c.title} {c.description}", query.language))
     return bool(wanted) and len(wanted & have) >= QUERY_SHARE * len(wanted)
@@ -248,7 +241,7 @@ def _confirm(seed: Seed, judged: list[Judged], m: Model, settings: FetchSettings
     for j, article in zip(short, articles):
         if isinstance(article, str):
             j.note = f"page not read ({article}); its description stands in for the lede"
-        text = "\n\n".join(article.paragraphs) if article is not None and not isinstance(article, str) else ""
+        text = article.text if article is not None and not isinstance(article, str) else ""
         lede = lede_sentences(text or j.candidate.description or j.candidate.title, seed.language)
         j.signals["lede"] = lede_signal(seed_lede, lede, seed.language)
         j.confirmed = True
@@ -260,15 +253,20 @@ def _read(c: Candidate, settings: FetchSettings, polite: Politeness, cache: Snap
     from parallax.extract.extractors import extract_snapshot
 
     try:
-        snapshot = cache.get(c.url) if cache is not None else None
-        if snapshot is None:
-            with requests.Session() as session:
-                snapshot = fetch_url(c.url, c.outlet, settings, session, polite=polite)
-            if cache is not None:
-                try:
-                    cache.put(snapshot)
-                except OSError:
-                    pass
-        return extract_snapshot(snapshot, c.outlet, c.outlet)
+        return extract_snapshot(fetch_page(c.url, c.outlet, settings, polite, cache), c.outlet, c.outlet)
     except OutletError as exc:
         return exc.problem
+
+
+def fetch_page(url: str, name: str, settings: FetchSettings, polite: Politeness | None,
+               cache: SnapshotCache | None) -> snap.Snapshot:
+    """A page, fetched as ``parallax run`` fetches it (:func:`~parallax.acquire.fetch.get_snapshot`: a
+    conditional request when the cache holds it, the answer cached for ``run``); without a cache, fetched.
+
+    Raises:
+        FetchError: naming ``name``, the URL and what to do.
+    """
+    if cache is None:
+        with requests.Session() as session:
+            return fetch_url(url, name, settings, session, polite=polite)
+    return get_snapshot(Outlet(key=name, name=name, url=url), cache, settings=settings, polite=polite)

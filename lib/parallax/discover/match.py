@@ -33,6 +33,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from parallax.compare.align import numbers as _all_numbers
+from parallax.compare.pairs import STOPWORDS
 from parallax.parse.words import fold, keys, stem_word
 
 FEATURES = ("title_cos", "text_cos", "vector_cos", "names", "numbers", "days", "lede")
@@ -40,13 +42,8 @@ LEDE_SENTENCES = 3     # sentences of each lede compared in stage 2
 LEDE_WORDS = 90        # words of a seed's lede read in stage 1
 DAYS_CAP = 7.0         # a date difference counts up to a week; beyond that the window decides
 UNDATED_DAYS = 1.0     # a candidate or a seed without a date counts as a day apart (a typical same-story gap)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITAL = re.compile(r"\b[^\W\d_][\w'’.-]*")
-_STOP = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been being it its
-this that these those he she they we you i his her their our your them him us so than then there here which who whom
-whose what when where why how also has have had do does did will would can could may might shall should must into
-about over after before under up down out off again very just more most such only own same other some any each both
-few all too s t said says say new one two after amid says""".split())
+_STOP = STOPWORDS | {"say", "new", "one", "two", "amid"}   # the claims' stopwords, and words every headline uses
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,6 @@ class Candidate:
     description: str = ""                # the feed's summary, the sitemap's keywords, a search snippet
     published: datetime | None = None    # timezone-aware
     source: str = ""                     # the source that proposed it ("feeds", "gdelt", "mediacloud")
-    lede: str = ""                       # the page's first sentences, once fetched
 
 
 @dataclass(frozen=True)
@@ -131,7 +127,8 @@ def _names(text: str) -> set[str]:
 
 
 def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text) if len(n.replace(",", "")) >= 2}
+    """The numbers of two digits or more (one digit is too common to tell stories apart)."""
+    return {n for n in _all_numbers(text) if len(n) >= 2}
 
 
 def _tfidf(docs: Sequence[Counter[str]], idf: Mapping[str, float]) -> list[dict[str, float]]:

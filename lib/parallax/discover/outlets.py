@@ -117,7 +117,7 @@ def _entry(label: str, i: int, item: Any) -> OutletEntry:
         value = item.get(key) or []
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(u, str) and _is_web(u) for u in value):
+        if not isinstance(value, list) or not all(isinstance(u, str) and is_web(u) for u in value):
             raise SpecError(label, f"{where}.{key}", "expected a list of http(s) URLs", f"write '{key}: [https://...]'")
         urls[key] = tuple(u.strip() for u in value)
     sites = item.get("sites") or []
@@ -127,7 +127,7 @@ def _entry(label: str, i: int, item: Any) -> OutletEntry:
         raise SpecError(label, f"{where}.sites", "expected a list of host names (no http://, no path)",
                         "write 'sites: [example.co.uk]'")
     homepage = item.get("homepage") or ""
-    if homepage and not (isinstance(homepage, str) and _is_web(homepage)):
+    if homepage and not (isinstance(homepage, str) and is_web(homepage)):
         raise SpecError(label, f"{where}.homepage", "not an http(s) URL", "write the outlet's home page address")
     if not homepage and not urls["feeds"] and not urls["sitemaps"]:
         raise SpecError(label, where, f"{name!r} has no homepage, feeds or sitemaps",
@@ -136,7 +136,8 @@ def _entry(label: str, i: int, item: Any) -> OutletEntry:
                        tuple(_host(f"http://{h.strip().lower()}/") for h in sites))
 
 
-def _is_web(url: str) -> bool:
+def is_web(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) address."""
     parts = urlsplit(url.strip())
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 

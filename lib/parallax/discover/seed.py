@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlsplit
 
-import requests
-
-from parallax.acquire.fetch import FetchSettings, SnapshotCache, fetch_url, read_file
+from parallax.acquire.fetch import FetchSettings, SnapshotCache, read_file
 from parallax.acquire.polite import Politeness
+from parallax.discover.find import fetch_page
 from parallax.discover.match import Seed
 from parallax.discover.outlets import OutletEntry, outlet_for, site_name
 from parallax.errors import OutletError, ParallaxError
@@ -45,7 +44,7 @@ def kind_of(seed: str) -> str:
 
 def read_seed(seed: str, outlets: Sequence[OutletEntry], settings: FetchSettings = FetchSettings(),
               polite: Politeness | None = None, cache: SnapshotCache | None = None, outlet: str = "",
-              language: str | None = None, offline: bool = False) -> Seed:
+              language: str | None = None) -> Seed:
     """The seed ``seed`` names: a page fetched (and cached, so that ``parallax run`` reuses it) or read
     from a file and extracted, or a query. ``outlet`` names the seed's outlet when the page does not say.
 
@@ -62,18 +61,7 @@ def read_seed(seed: str, outlets: Sequence[OutletEntry], settings: FetchSettings
         return Seed(seed.strip(), query=True, outlet=outlet, language=language or "en")
     try:
         if kind == "url":
-            snapshot = cache.get(seed) if (offline and cache) else None
-            if snapshot is None:
-                if offline:
-                    raise SeedError(f"{seed}: offline and no cached copy of the seed page; run without --offline, "
-                                    "or save the page and give its file")
-                with requests.Session() as session:
-                    snapshot = fetch_url(seed, "seed", settings, session, polite=polite)
-                if cache is not None:
-                    try:
-                        cache.put(snapshot)
-                    except OSError:
-                        pass
+            snapshot = fetch_page(seed, "seed", settings, polite, cache)
         else:
             path = Path(seed).expanduser()
             if not path.is_file():

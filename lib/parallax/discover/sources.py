@@ -35,7 +35,7 @@ import requests
 from parallax.acquire.fetch import FetchSettings, fetch_data
 from parallax.acquire.polite import Politeness
 from parallax.discover.match import Candidate, Seed, _names, _terms
-from parallax.discover.outlets import OutletEntry, outlet_for, site_name
+from parallax.discover.outlets import OutletEntry, is_web, outlet_for, site_name
 from parallax.errors import FetchError, ParallaxError
 
 GDELT_URL = "https://api.gdeltproject.org/api/v2/doc/doc"
@@ -174,8 +174,7 @@ def closest(items: list[Candidate], ctx: Context, label: str, most: int = MAX_IT
 def _web_url(url: str, base: str = "") -> str:
     """``url`` made absolute against ``base``; "" unless it is an http(s) address."""
     url = urljoin(base, url.strip()) if base else url.strip()
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.hostname else ""
+    return url if is_web(url) else ""
 
 
 def read_feed(body: bytes, outlet: str, ctx: Context | None = None, base: str = "") -> list[Candidate]:
